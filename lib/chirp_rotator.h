@@ -17,8 +17,9 @@ namespace semsat {
  *
  * The phase is kept in double precision (cycles) and advanced by the exact integral of the
  * frequency, f(k) = f + rate k / fs, so frequency or rate changes never cause a phase jump and
- * long runs do not drift. Inside a chunk VOLK's rotator applies the chunk's mean frequency; chunks
- * are short enough that the quadratic phase term deviates by less than 1e-4 cycles.
+ * long runs do not drift. Inside a chunk (at most 512 samples) VOLK's rotator applies the chunk's
+ * mean frequency; with a rate, chunks are also short enough that the quadratic phase term deviates
+ * by less than 1e-4 cycles.
  */
 class chirp_rotator
 {
