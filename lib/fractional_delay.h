@@ -19,8 +19,12 @@ struct delay_kernel {
 };
 
 /*!
- * \brief Band-limited fractional delay: a Kaiser-windowed sinc of \p ntaps taps (beta 6) centred on
- * \p delay samples, scaled to unit energy so a path keeps its power for a white input.
+ * \brief Band-limited fractional delay: a Kaiser-windowed sinc of \p ntaps taps (beta 5) centred on
+ * \p delay samples, scaled to unit gain at DC.
+ *
+ * A path keeps its power for signals inside |f| < 0.4 fs (gain flat to +-0.05 dB at 16 taps). Near
+ * Nyquist any finite delay filter rolls off, so a white input loses up to 0.4 dB on a half-sample
+ * delay: oversample signals as for any band-limited channel model.
  *
  * An integer delay gives a single unit tap. \p ntaps = 1 rounds to the nearest sample. The delay
  * must be at least ntaps/2 - 1 so that the filter stays causal: callers add a fixed latency.

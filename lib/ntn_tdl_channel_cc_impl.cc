@@ -241,10 +241,11 @@ std::vector<double> ntn_tdl_channel_cc_impl::path_k_factors_db() const
     return k;
 }
 
-void ntn_tdl_channel_cc_impl::apply_updates(uint64_t now)
+bool ntn_tdl_channel_cc_impl::apply_updates(uint64_t now)
 {
     uint64_t late = 0;
-    for (const control_update& update : d_ctrl_queue.pop_due(now, late)) {
+    const std::vector<control_update> due = d_ctrl_queue.pop_due(now, late);
+    for (const control_update& update : due) {
         for (const auto& [key, value] : update.values) {
             if (key == "doppler") {
                 d_rotator.set_frequency(value);
@@ -263,6 +264,7 @@ void ntn_tdl_channel_cc_impl::apply_updates(uint64_t now)
         d_logger->warn("{:d} control update(s) arrived after their offset; applied at sample {:d}", late, now);
     }
     d_noise_sigma = std::sqrt(std::pow(10.0, (d_gain_db - d_snr_db) / 10.0) / 2.0);
+    return !due.empty();
 }
 
 void ntn_tdl_channel_cc_impl::update_path_gains(uint64_t now)
@@ -347,9 +349,10 @@ int ntn_tdl_channel_cc_impl::work(int noutput_items,
     int pos = 0;
     while (pos < noutput_items) {
         const uint64_t now = n0 + pos;
-        apply_updates(now);
+        const bool changed = apply_updates(now);
         update_path_gains(now);
-        if (d_state_tag_interval > 0 && now >= d_next_tag) {
+        // Tag at the set interval, and wherever a control update changes the state.
+        if (d_state_tag_interval > 0 && (now >= d_next_tag || changed)) {
             tag_state(now);
             d_next_tag = (now / d_state_tag_interval + 1) * d_state_tag_interval;
         }

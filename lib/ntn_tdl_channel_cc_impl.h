@@ -72,7 +72,8 @@ public:
 private:
     void handle_ctrl(const pmt::pmt_t& msg);
     void push_immediate(const std::string& key, double value);
-    void apply_updates(uint64_t now);
+    //! Applies the control updates due at \p now; true if there were any.
+    bool apply_updates(uint64_t now);
     void update_path_gains(uint64_t now);
     void add_noise(gr_complex* out, int n);
     void tag_state(uint64_t offset);

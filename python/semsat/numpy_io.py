@@ -48,8 +48,8 @@ def process(
         top.connect(source, block, sink)
         tag_sink = None
         if collect_tags:
-            tag_sink = blocks.tag_debug(gr.sizeof_gr_complex, "", "")
-            tag_sink.set_display(False)
+            # vector_sink keeps every tag (tag_debug only keeps those of its last work call).
+            tag_sink = blocks.vector_sink_c()
             top.connect(block, tag_sink)
         for port, msg in messages:
             block.to_basic_block()._post(pmt.intern(port), msg)
@@ -58,8 +58,5 @@ def process(
         y = np.fromfile(out_path, dtype=np.complex64)
     tags = []
     if tag_sink is not None:
-        tags = [
-            (int(t.offset), pmt.symbol_to_string(t.key), pmt.to_python(t.value))
-            for t in tag_sink.current_tags()
-        ]
+        tags = [(int(t.offset), pmt.symbol_to_string(t.key), pmt.to_python(t.value)) for t in tag_sink.tags()]
     return BlockOutput(y, tags)

@@ -50,7 +50,9 @@ def test_autocorrelation_follows_bessel_j0():
     max_lag = int(SAMP_RATE / MAX_DOPPLER)  # tau up to 1 / f_D
     lags = np.arange(0, max_lag + 1, 5)
     power = np.mean(np.abs(h) ** 2)
-    measured = np.array([np.mean(h[:, lag:] * np.conj(h[:, : h.shape[1] - lag])).real for lag in lags]) / power
+    measured = (
+        np.array([np.mean(h[:, lag:] * np.conj(h[:, : h.shape[1] - lag])).real for lag in lags]) / power
+    )
     theory = special.j0(2 * np.pi * MAX_DOPPLER * lags / SAMP_RATE)
     assert np.max(np.abs(measured - theory)) < 0.05, f"worst deviation {np.max(np.abs(measured - theory))}"
 

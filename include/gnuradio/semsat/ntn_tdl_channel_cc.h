@@ -32,8 +32,8 @@ namespace semsat {
  *   maximum Doppler f_D = v_UE f_c / c (Jakes spectrum, ensemble autocorrelation J0(2 pi f_D tau)). The
  *   first tap of C and D is Rician with the TR K-factors; its LOS component rotates at 0.7 f_D, the
  *   convention of TR 38.901 section 7.7.2 for TDL-D.
- * - Fractional delays: every path is a Kaiser-windowed sinc of \p interp_taps taps (unit energy),
- *   which adds a fixed latency of interp_taps/2 samples; paths whose kernels overlap share one dense
+ * - Fractional delays: every path is a Kaiser-windowed sinc of \p interp_taps taps (unit gain,
+ *   flat to +-0.05 dB for |f| < 0.4 fs), which adds a fixed latency of interp_taps/2 samples; paths whose kernels overlap share one dense
  *   FIR segment, so sparse profiles cost only their non-empty parts.
  * - Bulk satellite Doppler f(t) = doppler + doppler_rate * t (common to all paths), phase-continuous.
  * - Path gain \p gain_db and AWGN at \p snr_db: the noise power is gain / SNR, so SNR is the average
@@ -47,8 +47,8 @@ namespace semsat {
  * next sample processed). Updates are sample-exact and keep the phase continuous. Malformed
  * messages are logged and counted (n_ctrl_rejected()), never fatal.
  *
- * With \p state_tag_interval > 0 the block tags its output every that many samples with key
- * "channel_state": a dict of the true snr_db, doppler, doppler_rate, gain_db and the complex path
+ * With \p state_tag_interval > 0 the block tags its output every that many samples, and at every
+ * applied control update, with key "channel_state": a dict of the true snr_db, doppler, doppler_rate, gain_db and the complex path
  * gains "taps" (c32vector, one per path), for genie-aided evaluation. Input tags are moved by the
  * block's latency. Output is reproducible for a given \p seed.
  */
