@@ -6,10 +6,10 @@ import time
 import numpy as np
 import pmt
 import pytest
-from scipy import signal
 from gnuradio import blocks, gr, semsat
 from gnuradio.semsat.control import control_message
 from gnuradio.semsat.numpy_io import process
+from scipy import signal
 
 SAMP_RATE = 1e6
 

@@ -1,6 +1,6 @@
 """Rayleigh fading statistics of one channel path against Clarke/Jakes theory."""
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -19,7 +19,7 @@ def ue_speed_kmh(max_doppler: float) -> float:
     return max_doppler * 299792458.0 / CARRIER * 3.6
 
 
-@lru_cache(maxsize=None)
+@cache
 def path_gains() -> np.ndarray:
     """Gain of a single Rayleigh path over time (seeds x samples): the response to a constant input."""
     n = int(SAMP_RATE * DURATION_S)
