@@ -63,6 +63,17 @@ build_and_install() {
   log "installed into $VENV"
 }
 
+export_grc_path() {
+  # GNU Radio Companion and grcc find the module's blocks through GRC_BLOCKS_PATH: set it whenever
+  # the venv is activated.
+  local marker="# gr-semsat: GRC block path"
+  if ! grep -q "$marker" "$VENV/bin/activate"; then
+    printf '\n%s\nexport GRC_BLOCKS_PATH="%s/share/gnuradio/grc/blocks${GRC_BLOCKS_PATH:+:$GRC_BLOCKS_PATH}"\n' \
+      "$marker" "$VENV" >>"$VENV/bin/activate"
+  fi
+}
+
 install_debian_packages
 make_venv
 build_and_install
+export_grc_path
