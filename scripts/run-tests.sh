@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs every QA and end-to-end test against the installed module; fails when no test ran.
+# Runs the C++ QA and every Python QA and end-to-end test against the installed module; fails when no
+# test ran.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${SEMSAT_VENV:-$ROOT/.venv}"
+BUILD="${SEMSAT_BUILD:-$ROOT/build}"
 cd "$ROOT"
+# C++ kernel QA first (ctest, Boost.Test), then the Python QA and end-to-end tests (pytest).
+ctest --test-dir "$BUILD" --output-on-failure
 export GRC_BLOCKS_PATH="$VENV/share/gnuradio/grc/blocks"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
