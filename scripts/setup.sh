@@ -73,7 +73,21 @@ export_grc_path() {
   fi
 }
 
+install_grc_wrappers() {
+  # Debian's gnuradio-companion and grcc start /usr/bin/python3, which cannot import the module from
+  # the venv; these wrappers (first on PATH once the venv is active) run them with the venv's python.
+  for tool in gnuradio-companion grcc; do
+    cat >"$VENV/bin/$tool" <<WRAPPER
+#!/usr/bin/env bash
+export GRC_BLOCKS_PATH="$VENV/share/gnuradio/grc/blocks\${GRC_BLOCKS_PATH:+:\$GRC_BLOCKS_PATH}"
+exec "$VENV/bin/python" /usr/bin/$tool "\$@"
+WRAPPER
+    chmod +x "$VENV/bin/$tool"
+  done
+}
+
 install_debian_packages
 make_venv
 build_and_install
 export_grc_path
+install_grc_wrappers

@@ -1,8 +1,11 @@
 """gr-semsat: semantic satellite communications for GNU Radio.
 
-C++ blocks (ntn_tdl_channel_cc, doppler_cc) come from the compiled bindings; the Python modules
-(orbit, link_budget, trajectory, ...) are imported on demand, e.g. ``from gnuradio.semsat import orbit``.
+C++ blocks (ntn_tdl_channel_cc, doppler_cc) come from the compiled bindings; the Python blocks
+(pass_control_source, channel_state_plot_sink) load on first use, so importing the package stays fast.
+Helper modules are imported as usual, e.g. ``from gnuradio.semsat import orbit``.
 """
+
+import importlib
 
 try:
     from .semsat_python import doppler_cc, ntn_tdl_channel_cc
@@ -12,4 +15,15 @@ except ImportError:
     # compiled module is loaded once (pybind11 refuses to register the same types twice).
     from gnuradio.semsat.semsat_python import doppler_cc, ntn_tdl_channel_cc
 
-__all__ = ["doppler_cc", "ntn_tdl_channel_cc"]
+_PYTHON_BLOCKS = {
+    "pass_control_source": ".pass_control_source",
+    "channel_state_plot_sink": ".channel_state_plot_sink",
+}
+
+__all__ = ["doppler_cc", "ntn_tdl_channel_cc", *_PYTHON_BLOCKS]
+
+
+def __getattr__(name: str):
+    if name in _PYTHON_BLOCKS:
+        return getattr(importlib.import_module(_PYTHON_BLOCKS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
