@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,14 +95,3 @@ def measure(name: str, factory: BlockFactory, scenario: ChannelScenario, samples
     start = time.perf_counter()
     top.run()
     return Throughput(name, samples, time.perf_counter() - start)
-
-
-def pin_to_one_core() -> int:
-    """Pins this process (and the flowgraph threads it starts) to one CPU, as the target demands."""
-    core = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {core})
-    return core
-
-
-def best_of(repeats: int, run: Callable[[], Throughput]) -> Throughput:
-    return max((run() for _ in range(repeats)), key=lambda t: t.samples_per_s)
