@@ -1,0 +1,1 @@
+"""Semantics of a talking-head clip: extraction, container, codec and generation."""

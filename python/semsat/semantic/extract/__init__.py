@@ -1,0 +1,1 @@
+"""Semantic extraction from real media: face parameters, landmarks, identity, text, phonemes, prosody."""
