@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["python", "tests", "apps/semsat-pass", "apps/semsat-bench"]
+SOURCES = ["python", "tests", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "apps").glob("semsat-*"))]
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:

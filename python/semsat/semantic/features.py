@@ -8,6 +8,7 @@ is refused with a message that says what is wrong instead of failing later deep 
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -87,7 +88,7 @@ class ClipFeatures:
                 arrays = {name: data[name] for name in data.files if name != "header"}
         except FileNotFoundError:
             raise FeaturesError(f"{path}: no such file") from None
-        except (OSError, ValueError, KeyError) as e:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
             raise FeaturesError(f"{path}: not a semsat features file ({e})") from None
         version = header.get("version")
         if version != FEATURES_VERSION:

@@ -1,0 +1,1 @@
+"""Training of the small models the project ships (models/), one ``semsat-train`` subcommand each."""

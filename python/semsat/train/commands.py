@@ -1,0 +1,21 @@
+"""The subcommands of ``semsat-train``: name → what it trains. Add a model by adding a module here."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import expression
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {
+    "expression": Command(expression.HELP, expression.add_arguments, expression.run),
+}
