@@ -62,12 +62,16 @@ def read_video(
         stream.thread_type = "AUTO"
         frames: list[np.ndarray] = []
         times: list[float] = []
+        # With max_frames, stop decoding one source frame past the last output time we need.
+        horizon = None if max_frames is None else max_frames / fps
         try:
             for frame in container.decode(stream):
                 if frame.pts is None:
                     continue
                 times.append(float(frame.pts * stream.time_base))
                 frames.append(frame.to_ndarray(format="rgb24"))
+                if horizon is not None and times[-1] - times[0] > horizon:
+                    break
         except av.error.FFmpegError as e:
             if not frames:
                 raise MediaError(f"{path}: the video stream cannot be decoded ({e})") from None
