@@ -32,11 +32,14 @@ from .speech_quality import Transcriber, WerResult, align_audio, pesq_wb, speech
 Row = dict[str, object]
 
 
-def asr_transcribe(audio: npt.NDArray[np.float32], sample_rate: int) -> str:
-    """The project's ASR (semantic.extract.asr), imported on first use: loading it takes a moment."""
+def asr_transcribe(audio: npt.NDArray[np.float32], sample_rate: int, grammar: str | None = None) -> str:
+    """The project's ASR (semantic.extract.asr), imported on first use: loading it takes a moment.
+
+    ``grammar="grid"`` constrains it to GRID sentences, the fair intelligibility score on GRID clips.
+    """
     from ..semantic.extract.asr import transcribe
 
-    return transcribe(audio, sample_rate)
+    return transcribe(audio, sample_rate, grammar=grammar)
 
 
 def evaluate(
