@@ -10,7 +10,7 @@ VENV="${SEMSAT_VENV:-$ROOT/.venv}"
 BUILD="${SEMSAT_BUILD:-$ROOT/build}"
 JOBS="${SEMSAT_JOBS:-$(nproc)}"
 
-APT_PACKAGES=(gnuradio-dev cmake g++ make pkg-config python3-venv python3-dev pybind11-dev libvolk2-dev)
+APT_PACKAGES=(gnuradio-dev cmake g++ make pkg-config python3-venv python3-dev pybind11-dev libvolk2-dev flite)
 
 log() { printf '\033[1m[semsat setup]\033[0m %s\n' "$*"; }
 
