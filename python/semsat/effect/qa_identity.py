@@ -3,7 +3,6 @@ arithmetic against SciPy's distances."""
 
 from __future__ import annotations
 
-import csv
 from functools import cache
 from itertools import combinations
 
@@ -11,6 +10,7 @@ import numpy as np
 import pytest
 from gnuradio.semsat.effect.identity import clip_embeddings, identity_scores, subsample
 from gnuradio.semsat.media.clip import read_video
+from gnuradio.semsat.media.manifest import read_manifest
 from gnuradio.semsat.testing_media import require_media
 from scipy.spatial import distance
 
@@ -21,10 +21,7 @@ FRAMES = (0, 50)  # two frames 2 s apart in each clip
 def embeddings() -> list[tuple[str, str, np.ndarray]]:
     """(clip, person, descriptor) for FRAMES of every development clip; person ids from MANIFEST.tsv."""
     media = require_media()
-    with open(media / "MANIFEST.tsv", newline="") as manifest:
-        people = {
-            row["file"]: row["person_id"].split()[0] for row in csv.DictReader(manifest, delimiter="\t")
-        }
+    people = {entry.file: entry.person for entry in read_manifest(media)}
     found = []
     for path in sorted((media / "clips").iterdir()):
         frames = read_video(path, max_frames=max(FRAMES) + 1)

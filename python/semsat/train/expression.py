@@ -10,7 +10,6 @@ speaker's orientations held out; the canonical face is learned once from all cli
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..media.clip import MediaError, read_clip
+from ..media.manifest import read_manifest
 from ..semantic.extract.canonical_face import CanonicalFace, learn_canonical_face
 from ..semantic.extract.expression_model import N_COEFFICIENTS, ExpressionModel, lip_gap
 from ..semantic.extract.face_track import NoFaceError, track_face
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if not clip_paths:
         print(f"semsat-train expression: no video clips in {args.media / 'clips'}", file=sys.stderr)
         return 1
-    speakers = speakers_from_manifest(args.media / "MANIFEST.tsv")
+    speakers = speakers_from_manifest(args.media)
     meshes = []
     for path in clip_paths:
         speaker = speakers.get(f"clips/{path.name}", path.stem)
@@ -85,12 +85,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def speakers_from_manifest(manifest: Path) -> dict[str, str]:
-    """file → person id (first word of MANIFEST.tsv's person_id, e.g. "V3"); empty without a manifest."""
-    if not manifest.is_file():
-        return {}
-    with manifest.open(newline="") as f:
-        return {row["file"]: row["person_id"].split()[0] for row in csv.DictReader(f, delimiter="\t")}
+def speakers_from_manifest(media: Path) -> dict[str, str]:
+    """file → person id (e.g. "V3"); empty without a manifest."""
+    return {entry.file: entry.person for entry in read_manifest(media)}
 
 
 def clip_meshes(path: Path, speaker: str) -> list[ClipMeshes]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import warnings
 
 import numpy as np
 import pytest
 from gnuradio.semsat.media.clip import read_audio
+from gnuradio.semsat.media.manifest import read_manifest
 from gnuradio.semsat.semantic.extract.alignment import MIN_PHONE_MS, NO_WORD, align, enforce_min_duration
 from gnuradio.semsat.semantic.extract.phonemes import PHONES, SILENCE, phone_id, phone_name
 from gnuradio.semsat.semantic.extract.pronunciation import in_dictionary, letter_to_sound
@@ -20,9 +20,8 @@ FRAME_MS = 40.0  # one video frame at 25 fps
 def corpus() -> list[tuple[str, np.ndarray, str]]:
     """Every GRID clip and speech file with a transcript: (name, 16 kHz audio, transcript)."""
     media = require_media()
-    with open(media / "MANIFEST.tsv", newline="") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if not r["transcript"].startswith("unknown")]
-    return [(r["file"], read_audio(media / r["file"]), r["transcript"]) for r in rows]
+    entries = [e for e in read_manifest(media) if e.transcript is not None]
+    return [(e.file, read_audio(media / e.file), e.transcript) for e in entries]
 
 
 def test_phone_table_is_arpabet_with_silence_first():

@@ -8,13 +8,13 @@ letters and digits; with the GRID grammar (prompt + snapping) 0.00. pocketsphinx
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import jiwer
 import numpy as np
 import pytest
 from gnuradio.semsat.media.clip import read_audio
+from gnuradio.semsat.media.manifest import read_manifest
 from gnuradio.semsat.semantic.extract import asr, whisper_weights
 from gnuradio.semsat.semantic.extract.speech_grammar import GRID, grammar_named
 from gnuradio.semsat.semantic.extract.text_normalize import normalize_text, normalize_words
@@ -30,11 +30,7 @@ DEV_SPEECH = (
 
 
 def _transcripts(media: Path) -> dict[str, str]:
-    with open(media / "MANIFEST.tsv", newline="") as f:
-        rows = csv.DictReader(f, delimiter="\t")
-        return {
-            r["file"]: r["transcript"] for r in rows if r["kind"] != "talking_head_av" or "grid_" in r["file"]
-        }
+    return {e.file: e.transcript for e in read_manifest(media) if e.transcript is not None}
 
 
 @pytest.fixture(scope="module")
