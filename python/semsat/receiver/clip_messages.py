@@ -1,0 +1,52 @@
+"""The messages a clip's semantics become on the ZMQ link: face parameters in chunks of frames, text,
+phonemes and durations whole, then an end-of-clip control message (messages.py has the format)."""
+
+from __future__ import annotations
+
+from ..semantic.features import ClipFeatures
+from .messages import END_OF_CLIP, MODE_STREAMS, SemanticMessage
+
+
+def clip_messages(
+    features: ClipFeatures,
+    clip: str,
+    mode: str = "V2A",
+    epoch: int = 0,
+    chunk_frames: int = 25,
+    codec: str = "clean",
+) -> list[SemanticMessage]:
+    """The messages of one clip in sending order; ``mode`` picks the streams (messages.MODE_STREAMS)."""
+    if mode not in MODE_STREAMS:
+        raise ValueError(f"mode must be one of {', '.join(MODE_STREAMS)}, got {mode!r}")
+    if chunk_frames < 1:
+        raise ValueError(f"chunk_frames must be >= 1, got {chunk_frames}")
+    features.validate()
+    t = features.n_frames
+    common = dict(
+        clip=clip,
+        epoch=epoch,
+        mode=mode,
+        clip_frames=t,
+        fps=float(features.fps),
+        codec=codec,
+        speaker=features.speaker,
+    )
+    whole = dict(seq=0, frame=0, n_frames=t, **common)
+    messages: list[SemanticMessage] = []
+    streams = MODE_STREAMS[mode]
+    if "face_params" in streams:
+        for seq, start in enumerate(range(0, t, chunk_frames)):
+            chunk = features.face_params[start : start + chunk_frames]
+            messages.append(
+                SemanticMessage(
+                    stream="face_params", seq=seq, frame=start, n_frames=len(chunk), payload=chunk, **common
+                )
+            )
+    if "text" in streams:
+        messages.append(SemanticMessage(stream="text", payload=features.text, **whole))
+    if "phonemes" in streams:
+        messages.append(SemanticMessage(stream="phonemes", payload=features.phonemes, **whole))
+    if "durations" in streams:
+        messages.append(SemanticMessage(stream="durations", payload=features.durations, **whole))
+    messages.append(SemanticMessage(stream="control", payload=END_OF_CLIP, **whole))
+    return messages
