@@ -58,6 +58,7 @@ class FrozenReconstructor:
         )
 
 
-def reconstructors(fallback: Reconstructor) -> dict[str, Reconstructor]:
-    """The reconstructor of each mode. The real V2A and A2V reconstructors replace the fallback here."""
-    return {"V2A": fallback, "A2V": fallback}
+def reconstructors(reconstructor: Reconstructor) -> dict[str, Reconstructor]:
+    """The reconstructor of each mode: semsat-reconstruct uses semantic_reconstructors.SemanticReconstructor
+    (V2A and A2V generation, frozen fallback for speakers without a KB record)."""
+    return {"V2A": reconstructor, "A2V": reconstructor}

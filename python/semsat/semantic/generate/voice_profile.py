@@ -114,3 +114,11 @@ def voice_profile_from_clip(
         )
     p10, median, p90 = (float(v) for v in np.percentile(voiced, [10, 50, 90]))
     return VoiceProfile(median, p10, p90, rate, mean_envelope_db(samples, f0), voice_for_f0(median))
+
+
+def default_voice_profile() -> VoiceProfile:
+    """A neutral male voice for a speaker whose knowledge-base record carries no profile (flat envelope:
+    the envelope tilt is off by default, so only F0 and the flite voice matter)."""
+    median = DEFAULT_F0_HZ[MALE_VOICE]
+    flat = np.zeros(ENVELOPE_BINS, np.float32)
+    return VoiceProfile(median, median * 0.8, median * 1.25, DEFAULT_RATE_PHONES_PER_S, flat, MALE_VOICE)

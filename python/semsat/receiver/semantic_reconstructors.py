@@ -1,0 +1,92 @@
+"""The real receivers: V2A (video from face parameters, then lip-timed speech) and A2V (speech from
+phonemes and durations, then video from visemes), both from the speaker's knowledge-base record.
+
+A clip whose speaker has no KB record cannot be rendered: it falls back to the frozen baseline (the app
+reports it), since generation needs the reference frame, mesh and voice that only an update provides.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from ..media.clip import DEFAULT_SAMPLE_RATE
+from ..semantic.generate.mesh_from_params import MeshModel
+from ..semantic.generate.render import Renderer
+from ..semantic.generate.speech_a2v import synthesize_a2v
+from ..semantic.generate.speech_v2a import synthesize_v2a
+from ..semantic.generate.viseme import VisemeTable, viseme_face_params
+from ..semantic.generate.voice_profile import VoiceProfile, default_voice_profile
+from ..semantic.kb import KnowledgeBase
+from ..semantic.kb.record import IdentityRecord
+from .assembler import AssembledClip
+from .reconstruct import Reconstruction, Reconstructor
+
+MOUTH_OPENING = 0  # expression coefficient of mouth opening
+
+
+class SpeakerModels:
+    """Renderer, mesh model and voice of one KB record version, built once and reused for its clips."""
+
+    def __init__(self, record: IdentityRecord) -> None:
+        open_mouth = None
+        if record.open_mouth_frame is not None and record.open_mouth_mesh is not None:
+            open_mouth = (record.open_mouth_frame, record.open_mouth_mesh)
+        self.renderer = Renderer(record.reference_frame, record.reference_mesh, open_mouth)
+        self.meshes = MeshModel.from_reference(record.reference_mesh, record.reference_params)
+        self.reference_params = record.reference_params
+        self.voice = VoiceProfile.from_dict(record.voice) if record.voice else default_voice_profile()
+
+    def render(self, face_params: npt.NDArray[np.float32]) -> npt.NDArray[np.uint8]:
+        return np.stack([self.renderer.render(mesh) for mesh in self.meshes.meshes(face_params)])
+
+
+def fit_length(audio: npt.NDArray[np.float32], n_frames: int, fps: float) -> npt.NDArray[np.float32]:
+    """Audio trimmed or padded with silence to exactly the video's duration."""
+    n = int(round(n_frames / fps * DEFAULT_SAMPLE_RATE))
+    return np.pad(audio[:n], (0, max(0, n - audio.size))).astype(np.float32)
+
+
+class SemanticReconstructor:
+    """Dispatches on the clip's mode; speakers without a KB record go to ``fallback``."""
+
+    def __init__(self, fallback: Reconstructor, visemes: VisemeTable | None = None) -> None:
+        self.fallback = fallback
+        self.visemes = visemes or VisemeTable.load()
+        self._models = lru_cache(maxsize=16)(self._build)
+
+    def _build(self, speaker: str, version: int, kb: KnowledgeBase) -> SpeakerModels:
+        record = kb.get(speaker)
+        assert record is not None and record.version == version
+        return SpeakerModels(record)
+
+    def __call__(self, clip: AssembledClip, kb: KnowledgeBase | None) -> Reconstruction:
+        record = kb.get(clip.speaker) if kb is not None and clip.speaker else None
+        if record is None:
+            return self.fallback(clip, kb)
+        models = self._models(record.speaker, record.version, kb)
+        if clip.mode == "A2V":
+            audio, frames = self._a2v(clip, models)
+        else:
+            audio, frames = self._v2a(clip, models)
+        return Reconstruction(frames, fit_length(audio, clip.n_frames, clip.fps), DEFAULT_SAMPLE_RATE)
+
+    def _v2a(self, clip: AssembledClip, models: SpeakerModels) -> tuple[np.ndarray, np.ndarray]:
+        """Video first from the face parameters, then speech timed to the rendered lips."""
+        if clip.face_params is None:
+            raise ValueError(f"V2A clip {clip.clip} carries no face parameters")
+        frames = models.render(clip.face_params)
+        audio = synthesize_v2a(
+            clip.text or "", models.voice, clip.fps, opening=clip.face_params[:, MOUTH_OPENING]
+        )
+        return audio, frames
+
+    def _a2v(self, clip: AssembledClip, models: SpeakerModels) -> tuple[np.ndarray, np.ndarray]:
+        """Speech first on the transmitted phone durations, then the face driven by the same phones."""
+        if clip.phonemes is None or clip.durations is None:
+            raise ValueError(f"A2V clip {clip.clip} carries no phonemes and durations")
+        audio = synthesize_a2v(clip.text or "", clip.phonemes, clip.durations, models.voice, fps=clip.fps)
+        params = viseme_face_params(self.visemes, clip.phonemes, clip.durations, models.reference_params)
+        return audio, models.render(params)
