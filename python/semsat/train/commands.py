@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import expression
+from . import expression, visemes
 
 
 @dataclass(frozen=True)
@@ -18,4 +18,5 @@ class Command:
 
 COMMANDS: dict[str, Command] = {
     "expression": Command(expression.HELP, expression.add_arguments, expression.run),
+    "visemes": Command(visemes.HELP, visemes.add_arguments, visemes.run),
 }
