@@ -13,6 +13,16 @@ import pytest
 
 MEDIA_ENV = "SEMSAT_MEDIA"
 
+# The development clips by kind: GRID (studio, 3 s, still camera) and in-the-wild talking heads.
+GRID_CLIPS = ["grid_bbaf2n.mpg", "grid_brbk7n.mpg", "grid_lbax4n.mpg", "grid_lbbc2a.mpg", "grid_lrwp9a.mpg"]
+WILD_CLIPS = [
+    "pcavs_vox2_Audio_Source_00015.mp4",
+    "pcavs_vox2_Audio_Source_00086.mp4",
+    "pcavs_vox2_Audio_Source_00104.mp4",
+    "pcavs_vox2_Pose_Source_741400163.mp4",
+    "retalking_face1.mp4",
+]
+
 
 def media_dir() -> Path | None:
     """The media folder (holding clips/ and speech/): $SEMSAT_MEDIA, else the first ``shared/media`` found

@@ -10,7 +10,6 @@ speaker's orientations held out; the canonical face is learned once from all cli
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from ..semantic.extract.canonical_face import CanonicalFace, learn_canonical_fac
 from ..semantic.extract.expression_model import N_COEFFICIENTS, ExpressionModel, lip_gap
 from ..semantic.extract.face_track import NoFaceError, track_face
 from ..semantic.extract.head_pose import crop_to_camera, fit_head_pose
+from .media_argument import add_media_argument
 
 HELP = "fit the canonical face and the expression PCA on the development clips"
 VIDEO_SUFFIXES = {".mp4", ".mpg", ".mpeg", ".avi", ".mov", ".mkv", ".webm"}
@@ -42,12 +42,7 @@ class ClipMeshes:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--media",
-        type=Path,
-        default=Path(os.environ.get("SEMSAT_MEDIA", "../shared/media")),
-        help="media folder with clips/ and MANIFEST.tsv (default: $SEMSAT_MEDIA or ../shared/media)",
-    )
+    add_media_argument(parser)
     parser.add_argument(
         "-o", "--output", type=Path, default=Path("models/expression_pca.npz"), help="model file to write"
     )

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from ..semantic.generate.viseme_training import train_from_media
+from .media_argument import add_media_argument
 
 HELP = "fit the A2V viseme table (per-phone expression targets) on the GRID development clips"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--media",
-        type=Path,
-        default=Path(os.environ.get("SEMSAT_MEDIA", "../shared/media")),
-        help="media folder with clips/ and MANIFEST.tsv (default: $SEMSAT_MEDIA or ../shared/media)",
-    )
+    add_media_argument(parser)
     parser.add_argument(
         "-o", "--output", type=Path, default=Path("models/viseme_table.npz"), help="table file to write"
     )

@@ -11,17 +11,10 @@ from gnuradio.semsat.media.clip import Clip, read_clip
 from gnuradio.semsat.media.face_crop import crop_clip
 from gnuradio.semsat.media.writer import write_clip
 from gnuradio.semsat.semantic.extract.face import FaceSemantics, NoFaceError, dlib_box, extract_face
-from gnuradio.semsat.testing_media import require_media
+from gnuradio.semsat.testing_media import GRID_CLIPS, WILD_CLIPS, require_media
 from gnuradio.semsat.vision import dlib_face
 
-GRID = ["grid_bbaf2n.mpg", "grid_brbk7n.mpg", "grid_lbax4n.mpg", "grid_lbbc2a.mpg", "grid_lrwp9a.mpg"]
-OTHERS = [
-    "pcavs_vox2_Audio_Source_00015.mp4",
-    "pcavs_vox2_Audio_Source_00086.mp4",
-    "pcavs_vox2_Audio_Source_00104.mp4",
-    "pcavs_vox2_Pose_Source_741400163.mp4",
-    "retalking_face1.mp4",
-]
+GRID, OTHERS = GRID_CLIPS, WILD_CLIPS
 # GRID clips whole (3 s); the first 3 s of the longer clips keep the module's run time down.
 OTHERS_MAX_FRAMES = 75
 PITCH, YAW, ROLL = 6, 7, 8

@@ -22,16 +22,9 @@ from gnuradio.semsat.semantic.extract.face import FaceSemantics, extract_face
 from gnuradio.semsat.semantic.generate.mesh_from_params import MeshModel
 from gnuradio.semsat.semantic.generate.mouth import select_open_mouth_frame
 from gnuradio.semsat.semantic.generate.render import render_frames
-from gnuradio.semsat.testing_media import require_media
+from gnuradio.semsat.testing_media import GRID_CLIPS, WILD_CLIPS, require_media
 
-GRID = ["grid_bbaf2n.mpg", "grid_brbk7n.mpg", "grid_lbax4n.mpg", "grid_lbbc2a.mpg", "grid_lrwp9a.mpg"]
-OTHERS = [
-    "pcavs_vox2_Audio_Source_00015.mp4",
-    "pcavs_vox2_Audio_Source_00086.mp4",
-    "pcavs_vox2_Audio_Source_00104.mp4",
-    "pcavs_vox2_Pose_Source_741400163.mp4",
-    "retalking_face1.mp4",
-]
+GRID, OTHERS = GRID_CLIPS, WILD_CLIPS
 OTHERS_MAX_FRAMES = 75  # the first 3 s of the longer clips
 REFERENCE = 0
 
