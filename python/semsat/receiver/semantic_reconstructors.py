@@ -1,5 +1,6 @@
 """The real receivers: V2A (video from face parameters, then lip-timed speech) and A2V (speech from
-phonemes and durations, then video from visemes), both from the speaker's knowledge-base record.
+phonemes and durations, then face motion predicted from that speech by the A2F model, or by the viseme
+table when the model cannot load), both from the speaker's knowledge-base record.
 
 A clip whose speaker has no KB record cannot be rendered: it falls back to the frozen baseline (the app
 reports it), since generation needs the reference frame, mesh and voice that only an update provides.
@@ -7,12 +8,15 @@ reports it), since generation needs the reference frame, mesh and voice that onl
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from ..media.clip import DEFAULT_SAMPLE_RATE
+from ..semantic.extract.prosody import energy_per_frame, pitch_per_frame
+from ..semantic.generate.a2f import A2FModel, A2FModelError
 from ..semantic.generate.mesh_from_params import MeshModel
 from ..semantic.generate.render import Renderer
 from ..semantic.generate.speech_a2v import synthesize_a2v
@@ -25,6 +29,7 @@ from .assembler import AssembledClip
 from .reconstruct import Reconstruction, Reconstructor
 
 MOUTH_OPENING = 0  # expression coefficient of mouth opening
+log = logging.getLogger(__name__)
 
 
 class SpeakerModels:
@@ -55,6 +60,11 @@ class SemanticReconstructor:
     def __init__(self, fallback: Reconstructor, visemes: VisemeTable | None = None) -> None:
         self.fallback = fallback
         self.visemes = visemes or VisemeTable.load()
+        try:
+            self.a2f: A2FModel | None = A2FModel.load()
+        except A2FModelError as e:
+            log.warning("A2F model unavailable (%s): A2V faces come from the viseme table", e)
+            self.a2f = None
         self._models = lru_cache(maxsize=16)(self._build)
 
     def _build(self, speaker: str, version: int, kb: KnowledgeBase) -> SpeakerModels:
@@ -84,9 +94,18 @@ class SemanticReconstructor:
         return audio, frames
 
     def _a2v(self, clip: AssembledClip, models: SpeakerModels) -> tuple[np.ndarray, np.ndarray]:
-        """Speech first on the transmitted phone durations, then the face driven by the same phones."""
+        """Speech first on the transmitted phone durations, then the face predicted from the phones and the
+        pitch and energy of that synthesized speech (zero video symbols)."""
         if clip.phonemes is None or clip.durations is None:
             raise ValueError(f"A2V clip {clip.clip} carries no phonemes and durations")
         audio = synthesize_a2v(clip.text or "", clip.phonemes, clip.durations, models.voice, fps=clip.fps)
-        params = viseme_face_params(self.visemes, clip.phonemes, clip.durations, models.reference_params)
+        if self.a2f is None:
+            params = viseme_face_params(self.visemes, clip.phonemes, clip.durations, models.reference_params)
+        else:
+            speech = fit_length(audio, clip.n_frames, clip.fps)
+            pitch = pitch_per_frame(speech, DEFAULT_SAMPLE_RATE, clip.n_frames, clip.fps)
+            energy = energy_per_frame(speech, DEFAULT_SAMPLE_RATE, clip.n_frames, clip.fps)
+            params = self.a2f.predict_face_params(
+                clip.phonemes, clip.durations, pitch, energy, models.reference_params
+            )
         return audio, models.render(params)

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import expression, visemes
+from . import a2f, expression, visemes
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {
+    "a2f": Command(a2f.HELP, a2f.add_arguments, a2f.run),
     "expression": Command(expression.HELP, expression.add_arguments, expression.run),
     "visemes": Command(visemes.HELP, visemes.add_arguments, visemes.run),
 }
