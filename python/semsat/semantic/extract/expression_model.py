@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import gnuradio.semsat
 import numpy as np
 import numpy.typing as npt
 
+from ...model_files import installed_model_path, read_npz
 from .canonical_face import CanonicalFace
 
 N_COEFFICIENTS = 6
@@ -116,15 +116,7 @@ class ExpressionModel:
     def load(cls, path: str | Path | None = None) -> ExpressionModel:
         """The model at ``path``, by default the one installed with the package (models/)."""
         path = Path(path) if path is not None else default_model_path()
-        try:
-            with np.load(path) as data:
-                arrays = {name: data[name] for name in data.files}
-        except FileNotFoundError:
-            raise ExpressionModelError(
-                f"{path}: no expression model there; make one with `semsat-train expression`"
-            ) from None
-        except (OSError, ValueError) as e:
-            raise ExpressionModelError(f"{path}: not a readable .npz expression model ({e})") from None
+        arrays = read_npz(path, ExpressionModelError, "expression model", "semsat-train expression")
         return cls._from_arrays(arrays, path)
 
     @classmethod
@@ -172,4 +164,4 @@ class ExpressionModel:
 
 def default_model_path() -> Path:
     """models/expression_pca.npz as installed inside the gnuradio.semsat package."""
-    return Path(gnuradio.semsat.__file__).parent / "models" / DEFAULT_MODEL_NAME
+    return installed_model_path(DEFAULT_MODEL_NAME)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import gnuradio.semsat
 import numpy as np
 import numpy.typing as npt
 
+from ...model_files import installed_model_path
 from ..extract.expression_model import N_COEFFICIENTS
 from ..extract.phonemes import PHONES
 from .viseme import VisemeTable, frame_phones, viseme_face_params
@@ -34,7 +34,7 @@ class A2FModelError(RuntimeError):
 
 def default_model_path() -> Path:
     """models/a2f.onnx as installed inside the gnuradio.semsat package."""
-    return Path(gnuradio.semsat.__file__).parent / "models" / DEFAULT_MODEL_NAME
+    return installed_model_path(DEFAULT_MODEL_NAME)
 
 
 def frame_inputs(

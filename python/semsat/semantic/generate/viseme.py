@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import gnuradio.semsat
 import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import gaussian_filter1d
 
+from ...model_files import installed_model_path, read_npz
 from ..extract.expression_model import N_COEFFICIENTS
 from ..extract.phonemes import PHONES
 
@@ -44,15 +44,7 @@ class VisemeTable:
     def load(cls, path: str | Path | None = None) -> VisemeTable:
         """The table at ``path``, by default the one installed with the package (models/)."""
         path = Path(path) if path is not None else default_table_path()
-        try:
-            with np.load(path) as data:
-                arrays = {name: data[name] for name in data.files}
-        except FileNotFoundError:
-            raise VisemeTableError(
-                f"{path}: no viseme table there; make one with `semsat-train visemes`"
-            ) from None
-        except (OSError, ValueError) as e:
-            raise VisemeTableError(f"{path}: not a readable .npz viseme table ({e})") from None
+        arrays = read_npz(path, VisemeTableError, "viseme table", "semsat-train visemes")
         if {"version", "targets", "frames"} - arrays.keys() or int(arrays["version"]) != TABLE_VERSION:
             raise VisemeTableError(f"{path}: not a version-{TABLE_VERSION} viseme table")
         targets, frames = arrays["targets"].astype(np.float64), arrays["frames"].astype(np.int64)
@@ -63,7 +55,7 @@ class VisemeTable:
 
 def default_table_path() -> Path:
     """models/viseme_table.npz as installed inside the gnuradio.semsat package."""
-    return Path(gnuradio.semsat.__file__).parent / "models" / DEFAULT_TABLE_NAME
+    return installed_model_path(DEFAULT_TABLE_NAME)
 
 
 def frame_phones(phonemes: npt.ArrayLike, durations: npt.ArrayLike) -> npt.NDArray[np.int64]:
