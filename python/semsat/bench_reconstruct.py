@@ -22,6 +22,7 @@ from .semantic.features import ClipFeatures
 from .semantic.generate.voice_profile import voice_profile_from_clip
 from .semantic.kb import KnowledgeBase
 from .semantic.kb.reference import reference_record
+from .semantic.keyframes import select_keyframes
 
 # The paper's receiver times per frame (CVPR 2026, runtime table).
 PAPER_SECONDS_PER_FRAME = {"V2A": 0.171, "A2V": 0.115}
@@ -49,6 +50,7 @@ def as_received(features: ClipFeatures, mode: str) -> AssembledClip:
         n_frames=features.n_frames,
         speaker=features.speaker,
         face_params=features.face_params if mode == "V2A" else None,
+        face_keyframes=select_keyframes(features.face_params) if mode == "A2V" else None,
         concealed=np.zeros(features.n_frames, bool),
         text=features.text,
         phonemes=features.phonemes if mode == "A2V" else None,

@@ -37,6 +37,7 @@ class AssembledClip:
     n_frames: int
     speaker: str
     face_params: npt.NDArray[np.float32] | None  # [T, 12]; None when the mode sends none (A2V)
+    face_keyframes: npt.NDArray[np.float32] | None  # [K, 13] (A2V); None when lost
     concealed: npt.NDArray[np.bool_]  # [T], frames whose face parameters were concealed
     text: str | None
     phonemes: npt.NDArray[np.int16] | None
@@ -216,6 +217,7 @@ class Assembler:
             speaker=first.speaker,
             face_params=face,
             concealed=concealed,
+            face_keyframes=pending.whole.get("face_keyframes"),  # type: ignore[arg-type]
             text=pending.whole.get("text"),  # type: ignore[arg-type]
             phonemes=pending.whole.get("phonemes"),  # type: ignore[arg-type]
             durations=pending.whole.get("durations"),  # type: ignore[arg-type]

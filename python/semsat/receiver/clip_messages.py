@@ -1,9 +1,11 @@
-"""The messages a clip's semantics become on the ZMQ link: face parameters in chunks of frames, text,
-phonemes and durations whole, then an end-of-clip control message (messages.py has the format)."""
+"""The messages a clip's semantics become on the ZMQ link: face parameters in chunks of frames (V2A), face
+keyframes, phonemes and durations whole (A2V), text whole, then an end-of-clip control message (messages.py
+has the format)."""
 
 from __future__ import annotations
 
 from ..semantic.features import ClipFeatures
+from ..semantic.keyframes import DEFAULT_KEYFRAME_STEP, select_keyframes
 from .messages import END_OF_CLIP, MODE_STREAMS, SemanticMessage
 
 
@@ -14,8 +16,10 @@ def clip_messages(
     epoch: int = 0,
     chunk_frames: int = 25,
     codec: str = "clean",
+    keyframe_step: int = DEFAULT_KEYFRAME_STEP,
 ) -> list[SemanticMessage]:
-    """The messages of one clip in sending order; ``mode`` picks the streams (messages.MODE_STREAMS)."""
+    """The messages of one clip in sending order; ``mode`` picks the streams (messages.MODE_STREAMS).
+    ``keyframe_step``: A2V's face keyframe spacing in frames (0: none, pure A2V)."""
     if mode not in MODE_STREAMS:
         raise ValueError(f"mode must be one of {', '.join(MODE_STREAMS)}, got {mode!r}")
     if chunk_frames < 1:
@@ -42,6 +46,9 @@ def clip_messages(
                     stream="face_params", seq=seq, frame=start, n_frames=len(chunk), payload=chunk, **common
                 )
             )
+    if "face_keyframes" in streams:
+        keyframes = select_keyframes(features.face_params, keyframe_step)
+        messages.append(SemanticMessage(stream="face_keyframes", payload=keyframes, **whole))
     if "text" in streams:
         messages.append(SemanticMessage(stream="text", payload=features.text, **whole))
     if "phonemes" in streams:

@@ -6,7 +6,7 @@ frame holding ``pmt::serialize`` of the PDU, nothing else (no topic). Meta is a 
 | key | PMT type | meaning |
 |---|---|---|
 | version | integer | format version, MESSAGE_VERSION |
-| stream | symbol | face_params, text, phonemes, durations or control |
+| stream | symbol | face_params, face_keyframes, text, phonemes, durations or control |
 | codec | symbol | how the payload was coded on the link (e.g. "clean", "semantic-v1"), informative |
 | clip | symbol | clip id: 1-64 printable ASCII characters, unique per clip across publisher restarts |
 | seq | integer | message number within (clip, stream), from 0 |
@@ -19,7 +19,9 @@ frame holding ``pmt::serialize`` of the PDU, nothing else (no topic). Meta is a 
 | fps | real | video frame rate of the clip |
 | speaker | symbol | knowledge-base handle of the speaker ("" when unknown) |
 
-Payloads: face_params f32vector of n_frames x 12 values (row-major); text u8vector of UTF-8; phonemes
+Payloads: face_params f32vector of n_frames x 12 values (row-major); face_keyframes f32vector of K x 13
+values, rows [frame, 12 face parameters] with frames strictly increasing (K = 0: pure A2V, no video
+symbols; semantic/keyframes.py); text u8vector of UTF-8; phonemes
 u8vector of ARPAbet ids; durations u8vector of little-endian uint16 video frames per phone (summing to
 clip_frames); control u8vector b"end" (the clip is complete on the sender's side).
 """
@@ -36,6 +38,7 @@ import pmt
 
 from ..semantic.extract.phonemes import PHONES
 from ..semantic.features import FACE_PARAMS
+from ..semantic.keyframes import KEYFRAME_COLUMNS, keyframe_problem
 from .pmt_wire import structure_problem
 
 MESSAGE_VERSION = 1
@@ -48,19 +51,20 @@ FACE_PARAM_LIMIT = (
 END_OF_CLIP = b"end"
 MODES = ("V2A", "A2V")
 PER_FRAME_STREAMS = ("face_params",)
-WHOLE_CLIP_STREAMS = ("text", "phonemes", "durations", "control")
+WHOLE_CLIP_STREAMS = ("face_keyframes", "text", "phonemes", "durations", "control")
 STREAMS = PER_FRAME_STREAMS + WHOLE_CLIP_STREAMS
 MODE_STREAMS = {
     "V2A": ("face_params", "text", "control"),
-    "A2V": ("text", "phonemes", "durations", "control"),
+    "A2V": ("face_keyframes", "text", "phonemes", "durations", "control"),
 }
 _MAX_U64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True)
 class SemanticMessage:
-    """One validated message. ``payload``: float32 [n_frames, 12] for face_params, str for text, int16 [P]
-    phoneme ids, int32 [P] durations (video frames), bytes for control."""
+    """One validated message. ``payload``: float32 [n_frames, 12] for face_params, float32 [K, 13] for
+    face_keyframes, str for text, int16 [P] phoneme ids, int32 [P] durations (video frames), bytes for
+    control."""
 
     stream: str
     clip: str
@@ -116,7 +120,7 @@ class MessageError(ValueError):
 
 
 def _payload_pmt(stream: str, payload: object) -> pmt.pmt_base:
-    if stream == "face_params":
+    if stream in ("face_params", "face_keyframes"):
         values = np.ascontiguousarray(payload, dtype=np.float32).reshape(-1)
         return pmt.init_f32vector(values.size, values.tolist())
     if stream == "text":
@@ -234,6 +238,21 @@ def _choice(meta: pmt.pmt_base, key: str, allowed: tuple[str, ...]) -> str:
     return text
 
 
+def _keyframes(vector: pmt.pmt_base, clip_frames: int) -> npt.NDArray[np.float32]:
+    if not pmt.is_f32vector(vector):
+        raise MessageError("face_keyframes payload must be an f32vector")
+    values = np.asarray(pmt.f32vector_elements(vector), dtype=np.float32)
+    if values.size % KEYFRAME_COLUMNS or values.size > clip_frames * KEYFRAME_COLUMNS:
+        raise MessageError(f"face_keyframes: {values.size} values are not up to {clip_frames} rows of 13")
+    rows = values.reshape(-1, KEYFRAME_COLUMNS)
+    problem = keyframe_problem(rows, clip_frames)
+    if problem:
+        raise MessageError(f"face_keyframes: {problem}")
+    if np.any(np.abs(rows[:, 1:]) > FACE_PARAM_LIMIT):
+        raise MessageError(f"face_keyframes payload exceeds +-{FACE_PARAM_LIMIT:g}")
+    return rows
+
+
 def _payload(stream: str, vector: pmt.pmt_base, n_frames: int, clip_frames: int):
     if stream == "face_params":
         if not pmt.is_f32vector(vector):
@@ -246,6 +265,8 @@ def _payload(stream: str, vector: pmt.pmt_base, n_frames: int, clip_frames: int)
         if np.any(np.abs(values) > FACE_PARAM_LIMIT):
             raise MessageError(f"face_params payload exceeds +-{FACE_PARAM_LIMIT:g}")
         return values.reshape(n_frames, FACE_PARAMS)
+    if stream == "face_keyframes":
+        return _keyframes(vector, clip_frames)
     if not pmt.is_u8vector(vector):
         raise MessageError(f"{stream} payload must be a u8vector")
     data = bytes(pmt.u8vector_elements(vector))

@@ -47,6 +47,9 @@ def test_real_clip_round_trip(mode, request):
     else:
         np.testing.assert_array_equal(streams["phonemes"].payload, features.phonemes)
         np.testing.assert_array_equal(streams["durations"].payload, features.durations)
+        keyframes = streams["face_keyframes"].payload
+        np.testing.assert_array_equal(keyframes[:, 0], [0, 10, 20, 30, 40, 50, 60, 70, 74])
+        np.testing.assert_array_equal(keyframes[:, 1:], features.face_params[keyframes[:, 0].astype(int)])
         assert "face_params" not in streams
     assert streams["text"].payload == features.text
     assert streams["control"].clip_frames == features.n_frames == 75
@@ -117,3 +120,22 @@ def test_bad_payloads_of_whole_clip_streams():
     short = np.array([1, 2], np.int16)
     assert "sum to 3 frames" in reason(dataclasses.replace(a2v["durations"], payload=short).serialize())
     assert "control payload" in reason(dataclasses.replace(control, payload=b"stop").serialize())
+
+
+def test_face_keyframes_are_validated():
+    keyframes = {m.stream: m for m in clip_messages(synthetic_features(), "c", "A2V")}["face_keyframes"]
+    rows = np.array(keyframes.payload)
+
+    def with_rows(values: np.ndarray) -> str:
+        return reason(dataclasses.replace(keyframes, payload=values).serialize())
+
+    none = parse(dataclasses.replace(keyframes, payload=np.zeros((0, 13), np.float32)).serialize())
+    assert isinstance(none, SemanticMessage) and none.payload.shape == (0, 13)  # pure A2V
+    assert "strictly increasing" in with_rows(rows[::-1])
+    late = rows.copy()
+    late[-1, 0] = keyframes.clip_frames
+    assert "whole numbers" in with_rows(late)
+    nan = rows.copy()
+    nan[0, 3] = np.nan
+    assert "NaN" in with_rows(nan)
+    assert "rows of 13" in with_rows(rows.reshape(-1)[:-1])

@@ -1,6 +1,7 @@
 """The real receivers: V2A (video from face parameters, then lip-timed speech) and A2V (speech from
 phonemes and durations, then face motion predicted from that speech by the A2F model, or by the viseme
-table when the model cannot load), both from the speaker's knowledge-base record.
+table when the model cannot load, pinned to the transmitted face keyframes), both from the speaker's
+knowledge-base record.
 
 A clip whose speaker has no KB record cannot be rendered: it falls back to the frozen baseline (the app
 reports it), since generation needs the reference frame, mesh and voice that only an update provides.
@@ -25,6 +26,7 @@ from ..semantic.generate.viseme import VisemeTable, viseme_face_params
 from ..semantic.generate.voice_profile import VoiceProfile, default_voice_profile
 from ..semantic.kb import KnowledgeBase
 from ..semantic.kb.record import IdentityRecord
+from ..semantic.keyframes import anchor_to_keyframes
 from .assembler import AssembledClip
 from .reconstruct import Reconstruction, Reconstructor
 
@@ -95,7 +97,8 @@ class SemanticReconstructor:
 
     def _a2v(self, clip: AssembledClip, models: SpeakerModels) -> tuple[np.ndarray, np.ndarray]:
         """Speech first on the transmitted phone durations, then the face predicted from the phones and the
-        pitch and energy of that synthesized speech (zero video symbols)."""
+        pitch and energy of that synthesized speech, pinned to the face keyframes (pose and slow expression;
+        none sent or lost: the reference's pose is held)."""
         if clip.phonemes is None or clip.durations is None:
             raise ValueError(f"A2V clip {clip.clip} carries no phonemes and durations")
         audio = synthesize_a2v(clip.text or "", clip.phonemes, clip.durations, models.voice, fps=clip.fps)
@@ -108,4 +111,6 @@ class SemanticReconstructor:
             params = self.a2f.predict_face_params(
                 clip.phonemes, clip.durations, pitch, energy, models.reference_params
             )
+        if clip.face_keyframes is not None:
+            params = anchor_to_keyframes(params, clip.face_keyframes)
         return audio, models.render(params)

@@ -4,7 +4,8 @@ A small 1-D temporal conv net (``models/a2f.onnx``, trained by ``semsat-train a2
 the frame's phone (one-hot), the clip-normalized energy and the log-pitch relative to the clip's median with
 a voicing flag, and predicts the 6 expression coefficients relative to the speaker at rest. As with the
 viseme fallback (viseme.py), they are added to the KB reference's coefficients and the head is held at the
-reference's pose, since A2V sends no pose. Inference needs only numpy and onnxruntime.
+reference's pose; the receiver then pins them to the transmitted face keyframes (keyframes.py). Inference
+needs only numpy and onnxruntime.
 """
 
 from __future__ import annotations
