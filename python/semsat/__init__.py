@@ -1,7 +1,8 @@
 """gr-semsat: semantic satellite communications for GNU Radio.
 
 C++ blocks (ntn_tdl_channel_cc, doppler_cc) come from the compiled bindings; the Python blocks
-(pass_control_source, channel_state_plot_sink) load on first use, so importing the package stays fast.
+(pass_control_source, channel_state_plot_sink, digital_encoder, digital_decoder, ...) load on first use,
+so importing the package stays fast.
 Helper modules are imported as usual, e.g. ``from gnuradio.semsat import orbit``.
 """
 
@@ -18,6 +19,9 @@ except ImportError:
 _PYTHON_BLOCKS = {
     "pass_control_source": ".pass_control_source",
     "channel_state_plot_sink": ".channel_state_plot_sink",
+    "digital_encoder": ".digital_encoder",
+    "digital_pdu_encoder": ".digital_encoder",
+    "digital_decoder": ".digital_decoder",
 }
 
 __all__ = ["doppler_cc", "ntn_tdl_channel_cc", *_PYTHON_BLOCKS]
