@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..semantic.extract.expression_model import installed_model_tag
 from ..semantic.features import ClipFeatures
 from ..testing_media import require_media
 
@@ -45,7 +46,9 @@ def synthetic_features(t: int = 30, seed: int = 0) -> ClipFeatures:
 
 def grid_features(cache_dir: Path) -> ClipFeatures:
     """The features of a GRID clip of ../shared/media (skips without it), extracted once into cache_dir."""
-    cached = cache_dir / "grid_bbaf2n_features.npz"
+    cached = (
+        cache_dir / f"grid_bbaf2n_features-{installed_model_tag()}.npz"
+    )  # face params depend on the model
     if cached.is_file():
         return ClipFeatures.load(cached)
     from ..semantic.extract.pipeline import extract_clip

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..media.manifest import read_manifest
-from ..semantic.extract.expression_model import N_COEFFICIENTS
+from ..semantic.extract.expression_model import N_COEFFICIENTS, installed_model_tag
 from ..semantic.extract.phonemes import PHONES
 from ..semantic.features import ClipFeatures, FeaturesError
 from ..semantic.generate.a2f import INPUT_NAME, N_INPUTS, OUTPUT_NAME, frame_inputs
@@ -65,11 +65,14 @@ def cached_grid_features(media: Path, cache: Path) -> list[ClipFeatures]:
     if not entries:
         raise ValueError(f"{media}: no GRID clips listed in MANIFEST.tsv")
     cache.mkdir(parents=True, exist_ok=True)
+    model = installed_model_tag()
     clips = []
     for entry in sorted(entries, key=lambda e: e.file):
         path = media / entry.file
-        # Keyed by the clip's size and transcript, so a replaced clip or a corrected transcript re-extracts.
-        key = hashlib.sha256(f"{path.stat().st_size}\t{entry.transcript}".encode()).hexdigest()[:12]
+        # Keyed by the clip's size, the transcript and the expression model, so a replaced clip, a corrected
+        # transcript or a retrained model re-extracts.
+        identity = f"{path.stat().st_size}\t{entry.transcript}\t{model}"
+        key = hashlib.sha256(identity.encode()).hexdigest()[:12]
         cached = cache / f"{path.stem}-{key}.npz"
         try:
             features = ClipFeatures.load(cached)

@@ -7,11 +7,7 @@ to a reference frame of the same person (the knowledge base's), not as absolute 
 
 Component order and sign: coefficient 0 is the mouth opening (the component whose coefficient correlates
 most with the inner-lip gap, landmark 13 to 14, signed so that a wider-open mouth gives a larger value);
-the others follow by decreasing explained variance, each signed to correlate positively with the lip gap;
-the last one (EYELIDS) is the eyelids: the mesh motion that goes with the eye opening (blinks), fitted by
-regression on the eyelid gap and signed so that wider-open eyes give a larger value. Blinks are short and
-rare, so a plain PCA leaves them out (they cost GRID frames 5-6 dB of PSNR); the PCA components are fitted
-to what the eyelid direction leaves, so the basis stays orthonormal.
+the others follow by decreasing explained variance, each signed to correlate positively with the lip gap.
 
 The model file (models/expression_pca.npz, made by ``semsat-train expression``) also holds the canonical
 face (head_pose.py, canonical_face.py) that defines the pose normalization.
@@ -19,6 +15,7 @@ face (head_pose.py, canonical_face.py) that defines the pose normalization.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,20 +26,10 @@ from ...model_files import installed_model_path, read_npz
 from .canonical_face import CanonicalFace
 
 N_COEFFICIENTS = 6
-EYELIDS = N_COEFFICIENTS - 1  # coefficient of the eyelid (blink) direction
-MODEL_VERSION = 2  # 2: the last component is the eyelid direction
-# Upper and lower eyelid points of mediapipe's mesh, both eyes (the centre and two neighbours of each lid).
-EYELID_PAIRS = ((159, 145), (158, 153), (160, 144), (386, 374), (385, 380), (387, 373))
+MODEL_VERSION = 1
 DEFAULT_MODEL_NAME = "expression_pca.npz"
 UPPER_LIP_INNER = 13
 LOWER_LIP_INNER = 14
-
-
-def eyelid_gap(aligned_landmarks: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """Mean eyelid opening (upper minus lower lid height) of both eyes of aligned meshes [..., 468, 3]."""
-    points = np.asarray(aligned_landmarks, dtype=np.float64)
-    upper, lower = (list(index) for index in zip(*EYELID_PAIRS, strict=True))
-    return (points[..., upper, 1] - points[..., lower, 1]).mean(axis=-1)
 
 
 class ExpressionModelError(ValueError):
@@ -95,35 +82,24 @@ class ExpressionModel:
         canonical: CanonicalFace,
         n_components: int = N_COEFFICIENTS,
     ) -> ExpressionModel:
-        """Eyelid direction and PCA of the within-clip deviations of aligned meshes, one [T, 468, 3] array per
-        clip (module docstring)."""
+        """PCA of the within-clip deviations of aligned meshes, one [T, 468, 3] array per clip."""
         clips = [np.asarray(a, dtype=np.float64) for a in aligned_landmarks_list if len(a) > 1]
         if not clips:
             raise ValueError("need at least one clip of two or more aligned frames")
-        if n_components < 2:
-            raise ValueError(f"need 2+ components (mouth and eyelids), got {n_components}")
         deviations = np.concatenate([(c - c.mean(axis=0)).reshape(len(c), -1) for c in clips])
         gaps = np.concatenate([lip_gap(c) - lip_gap(c).mean() for c in clips])
-        eyes = np.concatenate([eyelid_gap(c) - eyelid_gap(c).mean() for c in clips])
-        if not np.any(eyes):
-            raise ValueError("the eyelids never move in these clips: no eyelid direction to fit")
-        eyelids = deviations.T @ eyes  # regression of every coordinate on the eyelid gap, up to scale
-        eyelids /= np.linalg.norm(eyelids)
-        rest = deviations - np.outer(deviations @ eyelids, eyelids)
-        n_pca = n_components - 1
-        _, singular, vt = np.linalg.svd(rest, full_matrices=False)
-        if len(singular) < n_pca:
+        _, singular, vt = np.linalg.svd(deviations, full_matrices=False)
+        if len(singular) < n_components:
             raise ValueError(f"{len(singular)} frames cannot give {n_components} components")
-        components = vt[:n_pca]
-        scores = rest @ components.T
+        variance = singular**2 / len(deviations)
+        components, variance = vt[:n_components], variance[:n_components]
+        scores = deviations @ components.T
         correlation = np.array([np.corrcoef(s, gaps)[0, 1] for s in scores.T])
         components *= np.where(correlation < 0, -1.0, 1.0)[:, None]
         mouth = int(np.argmax(np.abs(correlation)))
-        order = [mouth, *(i for i in range(n_pca) if i != mouth)]
-        basis = np.vstack([components[order], eyelids])
-        variance = ((deviations @ basis.T) ** 2).mean(axis=0)
+        order = [mouth, *(i for i in range(n_components) if i != mouth)]
         total = (deviations**2).sum() / len(deviations)
-        return cls(canonical, basis, variance, variance / total)
+        return cls(canonical, components[order], variance[order], variance[order] / total)
 
     def save(self, path: str | Path) -> None:
         np.savez_compressed(
@@ -190,3 +166,8 @@ class ExpressionModel:
 def default_model_path() -> Path:
     """models/expression_pca.npz as installed inside the gnuradio.semsat package."""
     return installed_model_path(DEFAULT_MODEL_NAME)
+
+
+def installed_model_tag() -> str:
+    """A short hash of the installed model file: face parameters cached on disk are only valid for it."""
+    return hashlib.sha256(default_model_path().read_bytes()).hexdigest()[:12]

@@ -90,7 +90,7 @@ def test_a_foreign_file_is_refused(tmp_path):
 
 def render(f: ClipFeatures, crops: np.ndarray, params: np.ndarray) -> np.ndarray:
     meshes = MeshModel.from_reference(f.mesh468[0], f.face_params[0]).meshes(params)
-    k = select_open_mouth_frame(f)
+    k = select_open_mouth_frame(f.mesh468, crops)
     return render_frames(crops[0], f.mesh468[0], meshes, (crops[k], f.mesh468[k]))
 
 

@@ -14,11 +14,6 @@ KNOWN_SHORTFALLS = {
         reason="PSNR >= 26 dB on only 93% of frames (5th percentile 24.9): the speaker blinks and the 6 "
         "expression coefficients carry no eyelids (rebuilt eye gap stays 11.7 px while the real one is 6.3)",
     ),
-    "grid_lbax4n.mpg": pytest.mark.xfail(
-        strict=False,
-        reason="mouth AKD 1.26 px against 1.2 (frozen 3.17): the same with the plain warp (1.27) and with "
-        "the extracted mesh (1.29), within dlib's 0.35-0.5 px noise floor",
-    ),
     "pcavs_vox2_Audio_Source_00015.mp4": pytest.mark.xfail(
         strict=True,
         reason="PSNR +0.15 dB over frozen, not +1: the crop box of frame 0 (the reference) is 187 px and "

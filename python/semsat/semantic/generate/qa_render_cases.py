@@ -67,7 +67,7 @@ def v2a_render(name: str, with_mouth: bool = True) -> npt.NDArray[np.uint8]:
     meshes = MeshModel.from_reference(c.face.mesh468[REFERENCE], c.face.face_params[REFERENCE]).meshes(
         c.face.face_params
     )
-    k = select_open_mouth_frame(c.face)
+    k = select_open_mouth_frame(c.face.mesh468, c.crops)
     open_mouth = (c.crops[k], c.face.mesh468[k]) if with_mouth else None
     return render_frames(c.crops[REFERENCE], c.face.mesh468[REFERENCE], meshes, open_mouth)
 

@@ -40,7 +40,7 @@ def a2v_video(name: str, keyframe_step: int = DEFAULT_KEYFRAME_STEP) -> tuple[np
     params = viseme_face_params(table, f.phonemes, f.durations, f.face_params[0])
     pinned = anchor_to_keyframes(params, select_keyframes(f.face_params, keyframe_step))
     meshes = MeshModel.from_reference(f.mesh468[0], f.face_params[0]).meshes(pinned)
-    k = select_open_mouth_frame(f)
+    k = select_open_mouth_frame(f.mesh468, crops)
     video = render_frames(crops[0], f.mesh468[0], meshes, (crops[k], f.mesh468[k]))
     return video, float(np.corrcoef(params[:, 0], f.face_params[:, 0])[0, 1])
 

@@ -1,9 +1,10 @@
 """The identity record an update sends: reference and open-mouth frames picked from the current clip.
 
 The reference is the clip's first frame with a face (what the transmitter holds when it decides, and the
-"frozen" baseline's frame). The open-mouth frame, for the renderer's mouth interior, is the frame with the
-widest mouth (expression coefficient 0) when it opens at least ``OPEN_MOUTH_MARGIN`` wider than the
-reference (the development clips reach 0.1-0.45 above their first frame); otherwise there is none.
+"frozen" baseline's frame). The open-mouth frame, for the renderer's mouth interior, is the wide-open frame
+that shows the most mouth interior (generate/mouth.py), provided the mouth opens at least
+``OPEN_MOUTH_MARGIN`` wider than the reference somewhere in the clip (expression coefficient 0; the
+development clips reach 0.1-0.45 above their first frame); otherwise there is none.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..features import ClipFeatures
+from ..generate.mouth import select_open_mouth_frame
 from .record import FRAME_SHAPE, IdentityRecord
 
 MOUTH_OPENING = 0  # expression coefficient of mouth opening (docs/semantics.md)
@@ -38,8 +40,8 @@ def reference_record(
         raise ValueError(f"no face found in {features.source or features.speaker!r}: nothing to send")
     reference = int(found[0])
     opening = features.face_params[found, MOUTH_OPENING]
-    widest = int(found[np.argmax(opening)])
     has_open = opening.max() - features.face_params[reference, MOUTH_OPENING] >= OPEN_MOUTH_MARGIN
+    widest = int(found[select_open_mouth_frame(features.mesh468[found], frames[found])])
     return IdentityRecord(
         speaker=features.speaker,
         reference_frame=frames[reference].copy(),
