@@ -1,20 +1,20 @@
 """gr-semsat: semantic satellite communications for GNU Radio.
 
-C++ blocks (ntn_tdl_channel_cc, doppler_cc) come from the compiled bindings; the Python blocks
-(pass_control_source, channel_state_plot_sink, digital_encoder, digital_decoder, ...) load on first use,
-so importing the package stays fast.
+C++ blocks (ntn_tdl_channel_cc, doppler_cc, ofdm_mapper, ofdm_demapper) come from the compiled
+bindings; the Python blocks (pass_control_source, channel_state_plot_sink, digital_encoder,
+digital_decoder, ...) load on first use, so importing the package stays fast.
 Helper modules are imported as usual, e.g. ``from gnuradio.semsat import orbit``.
 """
 
 import importlib
 
 try:
-    from .semsat_python import doppler_cc, ntn_tdl_channel_cc
+    from .semsat_python import doppler_cc, ntn_tdl_channel_cc, ofdm_demapper, ofdm_mapper
 except ImportError:
     # pytest imports the source tree's qa_*.py files with this folder as package "semsat", where the
     # extension is not built: take the blocks from the installed gnuradio.semsat instead, so one
     # compiled module is loaded once (pybind11 refuses to register the same types twice).
-    from gnuradio.semsat.semsat_python import doppler_cc, ntn_tdl_channel_cc
+    from gnuradio.semsat.semsat_python import doppler_cc, ntn_tdl_channel_cc, ofdm_demapper, ofdm_mapper
 
 _PYTHON_BLOCKS = {
     "pass_control_source": ".pass_control_source",
@@ -24,7 +24,7 @@ _PYTHON_BLOCKS = {
     "digital_decoder": ".digital_decoder",
 }
 
-__all__ = ["doppler_cc", "ntn_tdl_channel_cc", *_PYTHON_BLOCKS]
+__all__ = ["doppler_cc", "ntn_tdl_channel_cc", "ofdm_demapper", "ofdm_mapper", *_PYTHON_BLOCKS]
 
 
 def __getattr__(name: str):
