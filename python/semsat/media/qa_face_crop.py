@@ -49,6 +49,20 @@ def test_a_moving_head_is_followed_smoothly_and_outliers_are_ignored():
     assert np.abs(np.diff(centres, 2, axis=0)).std() < 0.25 * np.abs(np.diff(noisy, 2, axis=0)).std()
 
 
+def test_a_moving_head_that_leans_in_keeps_one_box_size():
+    """The box follows the face's position but not its size: a zoom belongs to the face's scale parameter."""
+    t = np.arange(100) / FPS
+    centres = np.stack([400 + 80 * t, np.full_like(t, 300)], axis=1)  # moving right: a following box
+    widths = 150.0 * (1 + 0.1 * t / t[-1])  # and 10% larger by the end
+    boxes = crop_boxes(
+        np.concatenate([centres - widths[:, None] / 2, centres + widths[:, None] / 2], 1), (720, 1280), FPS
+    )
+    sides = boxes[:, 2] - boxes[:, 0]
+    assert np.ptp(sides) <= 1  # integer rounding only
+    assert sides[0] == pytest.approx(np.median(widths) / FACE_WIDTH_FRACTION, abs=1)
+    assert np.abs((boxes[:, 0] + boxes[:, 2]) / 2 - centres[:, 0]).max() < 4
+
+
 def test_frames_without_a_face_take_their_neighbours_box_and_no_face_at_all_is_refused():
     faces = boxes_around(np.tile([[200.0, 150.0]], (10, 1)), 100.0)
     faces[[0, 4, 9]] = np.nan
