@@ -31,7 +31,8 @@ def free_loopback_endpoint() -> str:
 
 @pytest.fixture(scope="module")
 def received(tmp_path_factory, request):
-    """Reference crops and the two reconstructions written by the receiver process."""
+    """Reference crops and the reconstructions written by the receiver process: V2A, A2V and pure A2V (no
+    face keyframes)."""
     out = tmp_path_factory.mktemp("received")
     features = grid_features(request.config.cache.mkdir("semsat-receiver"))
     clip = read_clip(require_media() / "clips" / GRID_CLIP)
@@ -51,7 +52,7 @@ def received(tmp_path_factory, request):
             "--kb",
             str(kb_path),
             "--max-clips",
-            "2",
+            "3",
             "--timeout",
             "240",
         ],
@@ -62,16 +63,17 @@ def received(tmp_path_factory, request):
     try:
         publish_features([features], endpoint, ["v2a"], mode="V2A", timeout_s=60)
         publish_features([features], endpoint, ["a2v"], mode="A2V", timeout_s=60)
+        publish_features([features], endpoint, ["a2v-pure"], mode="A2V", timeout_s=60, keyframe_step=0)
         stdout, stderr = process.communicate(timeout=240)
     finally:
         process.kill()
     assert process.returncode == 0 and "Traceback" not in stderr, stderr
-    return crops, read_clip(out / "v2a.mp4"), read_clip(out / "a2v.mp4"), stdout
+    return crops, read_clip(out / "v2a.mp4"), read_clip(out / "a2v.mp4"), read_clip(out / "a2v-pure.mp4")
 
 
 def test_every_frame_and_real_speech(received):
-    crops, v2a, a2v, _ = received
-    for output in (v2a, a2v):
+    crops, v2a, a2v, pure = received
+    for output in (v2a, a2v, pure):
         assert output.n_frames == crops.n_frames
         assert output.frames.shape[1:] == (256, 256, 3)
         assert np.sqrt(np.mean(output.audio**2)) > 0.01  # speech, not the frozen fallback's silence
@@ -106,3 +108,17 @@ def test_a2v_mouth_follows_the_real_articulation(received):
     print(f"A2V video: mouth-opening r {r:.2f}, AKD {score:.2f} px, frozen {frozen:.2f} px")
     assert r >= 0.5
     assert score <= 0.7 * frozen
+
+
+def test_the_face_keyframes_are_what_moves_the_head(received):
+    """Pure A2V (no keyframes, zero video symbols) holds the reference pose: on this clip, whose frozen AKD is
+    mostly head drift, it scores about the frozen baseline, and the keyframes take A2V well below it."""
+    crops, _, a2v, pure = received
+    reference = frame_landmarks(crops.frames)
+    frozen = akd(reference, frame_landmarks(np.repeat(crops.frames[:1], crops.n_frames, axis=0))).mean
+    keyed, held = (
+        akd(reference, frame_landmarks(a2v.frames)).mean,
+        akd(reference, frame_landmarks(pure.frames)).mean,
+    )
+    print(f"A2V AKD {keyed:.2f} px with keyframes, {held:.2f} px without, frozen {frozen:.2f} px")
+    assert held > 0.8 * frozen and keyed < 0.5 * held

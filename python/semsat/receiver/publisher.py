@@ -18,6 +18,7 @@ import numpy as np
 import zmq
 
 from ..semantic.features import ClipFeatures
+from ..semantic.keyframes import DEFAULT_KEYFRAME_STEP
 from .clip_messages import clip_messages
 from .messages import SemanticMessage
 
@@ -165,12 +166,16 @@ def publish_features(
     chunk_frames: int = 25,
     faults: Faults = Faults(),
     timeout_s: float = 10.0,
+    keyframe_step: int = DEFAULT_KEYFRAME_STEP,
 ) -> PublishReport:
-    """Binds ``endpoint``, waits for a subscriber and publishes each clip's messages (clip_messages.py)."""
+    """Binds ``endpoint``, waits for a subscriber and publishes each clip's messages (clip_messages.py;
+    ``keyframe_step``: A2V's face keyframe spacing, 0 for pure A2V)."""
     if len(features) != len(clip_ids):
         raise ValueError(f"{len(features)} clips but {len(clip_ids)} clip ids")
     messages = [
-        m for f, c in zip(features, clip_ids, strict=True) for m in clip_messages(f, c, mode, 0, chunk_frames)
+        m
+        for f, c in zip(features, clip_ids, strict=True)
+        for m in clip_messages(f, c, mode, 0, chunk_frames, keyframe_step=keyframe_step)
     ]
     with Publisher(endpoint) as publisher:
         publisher.wait_for_subscriber(timeout_s)
