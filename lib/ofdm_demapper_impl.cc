@@ -156,7 +156,19 @@ void ofdm_demapper_impl::publish_stats()
     d = pmt::dict_add(d, pmt::mp("dropped"), pmt::from_uint64(d_dropped));
     d = pmt::dict_add(d, pmt::mp("headers"), pmt::from_uint64(d_headers));
     d = pmt::dict_add(d, pmt::mp("nonfinite"), pmt::from_uint64(d_nonfinite));
+    d = pmt::dict_add(d, pmt::mp("rejected"), pmt::from_uint64(d_rejected));
     message_port_pub(stats_port, d);
+}
+
+void ofdm_demapper_impl::count_rejection(abs_t i0)
+{
+    // A preamble's metric stays above the threshold over many samples and a frame that cannot be
+    // taken keeps triggering, so rejected triggers within two symbols of the previous one are the
+    // same event: the count is about one per rejected frame.
+    if (i0 - d_last_reject > 2 * d_num.sym_len) {
+        ++d_rejected;
+    }
+    d_last_reject = i0;
 }
 
 void ofdm_demapper_impl::drop_frame(abs_t resume, const char* why)
@@ -192,6 +204,7 @@ bool ofdm_demapper_impl::synchronise(abs_t i0)
     float rho = 0.0f;
     const int shift = d_detector.integer_cfo(d_fft.get_outbuf(), d_max_int_cfo, rho);
     if (!(rho >= min_ces_correlation)) {
+        count_rejection(i0); // noise, or a preamble whose CES does not fit (CFO beyond the search)
         d_pos = i0 + pl.last + 1;
         return false;
     }
@@ -247,6 +260,7 @@ bool ofdm_demapper_impl::synchronise(abs_t i0)
     demod(t0);
     d_eq.estimate(d_z.data(), sigma_f2);
     if (!(d_eq.snr() >= min_snr)) {
+        count_rejection(i0);
         d_pos = i0 + pl.last + 1;
         return false;
     }

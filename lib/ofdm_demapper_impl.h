@@ -15,6 +15,7 @@
 #include <gnuradio/fft/fft.h>
 #include <gnuradio/semsat/ofdm_demapper.h>
 #include <atomic>
+#include <limits>
 
 namespace gr {
 namespace semsat {
@@ -42,6 +43,7 @@ public:
     uint64_t n_dropped() const override { return d_dropped; }
     uint64_t n_headers() const override { return d_headers; }
     uint64_t n_nonfinite() const override { return d_nonfinite; }
+    uint64_t n_rejected() const override { return d_rejected; }
 
 private:
     enum class state { search, header, payload, emit };
@@ -59,6 +61,7 @@ private:
     void drop_frame(abs_t resume, const char* why);
     void note_nonfinite(abs_t where);
     void publish_stats();
+    void count_rejection(abs_t i0);
     abs_t symbol_start(int s) const { return d_t0 + static_cast<abs_t>(d_num.sym_len) * (1 + s); }
 
     ofdm_numerology d_num;
@@ -83,6 +86,7 @@ private:
     int d_sym = 0;          // next header/payload symbol
     int d_bad_run = 0;
     abs_t d_last_bad = -2;
+    abs_t d_last_reject = std::numeric_limits<abs_t>::min() / 2; // last trigger rejected
     ofdm_header d_hdr;
     int64_t d_n_payload_syms = 0;
 
@@ -101,6 +105,7 @@ private:
     std::atomic<uint64_t> d_dropped{ 0 };
     std::atomic<uint64_t> d_headers{ 0 };
     std::atomic<uint64_t> d_nonfinite{ 0 };
+    std::atomic<uint64_t> d_rejected{ 0 }; // rejection events (see count_rejection)
 };
 
 } // namespace semsat

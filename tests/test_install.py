@@ -64,3 +64,27 @@ def test_bench_runs_on_a_tiny_case(tmp_path):
 
     row = json.loads(out.read_text())["rows"][0]
     assert row["semsat_samples_per_s"] > 0 and row["gnuradio_samples_per_s"] > 0
+
+
+def test_phy_bench_quick_run_writes_curves(tmp_path):
+    """`semsat-bench phy --quick`: a few points of each curve, the CSV, both PNGs and the throughput ratio."""
+    import csv
+    import json
+
+    out, summary = tmp_path / "phy", tmp_path / "phy.json"
+    result = subprocess.run(
+        [str(VENV_BIN / "semsat-bench"), "phy", "--quick", "--out", str(out), "--json", str(summary)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "ber.png").stat().st_size > 0 and (out / "fer.png").stat().st_size > 0
+    rows = list(csv.DictReader((out / "phy_curves.csv").open()))
+    curves = {(r["curve"], r["channel"]) for r in rows}
+    assert ("gr-semsat LDPC QPSK", "NTN-TDL-A") in curves and ("gr-digital QPSK (CRC-32)", "AWGN") in curves
+    assert ("theory QPSK", "AWGN") in curves
+    data = json.loads(summary.read_text())
+    assert data["throughput"]["samples_ratio"] > 0
+    # Coded QPSK at Es/N0 3 dB in AWGN is 1 dB above the code's FER 1e-2 point: no frame may fail there.
+    coded = [p for p in data["points"] if p["curve"] == "gr-semsat LDPC QPSK" and p["channel"] == "AWGN"]
+    assert [p["errors"] for p in coded if p["esn0_db"] == 3.0] == [0]

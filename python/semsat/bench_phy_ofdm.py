@@ -1,8 +1,8 @@
 """Throughput of semsat.ofdm_mapper + ofdm_demapper against gr-digital's ofdm_tx + ofdm_rx, on one core.
 
-Both chains carry the same QPSK payload (1600 symbols per packet) with the same numerology (FFT 128,
-CP 16, 88 data + 18 pilot carriers for gr-digital, 106 occupied carriers with a pilot every 6th for
-gr-semsat), transmitter straight into receiver in one headless flowgraph, one run after the other
+Both chains carry the same QPSK payload (1600 symbols per packet) with the same numerology, gr-semsat's
+default (FFT 256, CP 32, 212 occupied carriers with a pilot every 6th: 176 data + 36 pilot carriers for
+gr-digital too), transmitter straight into receiver in one headless flowgraph, one run after the other
 in the same process. Throughput is counted in channel samples (the transmitter's output) per
 second of wall time and in payload symbols per second; the process is pinned to one core, so the
 flowgraph's threads share it as they would a busy CPU.
@@ -21,11 +21,12 @@ import pmt
 from gnuradio import blocks, digital, gr
 
 from . import bench_util, ofdm_demapper, ofdm_mapper
+from .ofdm_link import DEFAULT
 
-FFT_LEN = 128
-CP_LEN = 16
-OCCUPIED = 106
-PILOT_SPACING = 6
+FFT_LEN = DEFAULT.fft_len
+CP_LEN = DEFAULT.cp_len
+OCCUPIED = DEFAULT.occupied
+PILOT_SPACING = DEFAULT.pilot_spacing
 PACKET_SYMBOLS = 1600  # QPSK symbols per packet: 400 bytes for gr-digital (its mux buffers limit it)
 
 

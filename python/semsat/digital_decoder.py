@@ -59,6 +59,8 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
     mean LDPC iterations. Frames whose CRC fails, whose length no packet has, with non-finite symbols or
     variances, cut short by the next frame, or of an unknown type are dropped and counted: after each
     frame a dict of counters goes out on "stats" (also `stats()`). Symbols outside frames are ignored.
+    `codec`: a DigitalCodec to use instead of building one from `code`, `max_iterations` and `interleaving`
+    (building reads the alist: about 0.3 s, which repeated flowgraph runs can share; one decoder at a time).
     """
 
     def __init__(
@@ -69,10 +71,11 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
         max_iterations: int = 50,
         max_payload_bytes: int = MAX_PAYLOAD_BYTES,
         len_tag_key: str = "rx_len",
+        codec: DigitalCodec | None = None,
     ) -> None:
         gr.sync_block.__init__(self, name="digital_decoder", in_sig=[np.complex64, np.float32], out_sig=None)
         self.frame_type = frame_type_of(modulation)
-        self.codec = DigitalCodec(code, max_iterations, interleaving)
+        self.codec = codec if codec is not None else DigitalCodec(code, max_iterations, interleaving)
         # The longest frame any modulation makes for the largest payload: longer rx_len values are bad.
         self._max_symbols = Layout.for_payload(
             max_payload_bytes, self.codec.code.n, self.codec.code.k, min(BITS_PER_SYMBOL.values())

@@ -22,6 +22,8 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
     the modulation of that packet, "stream_id" (0-255) and "seq" (0-65535); missing ones come from the
     block's modulation, its stream_id and a running sequence counter. A PDU that is not a u8vector of
     1..max_payload_bytes bytes, or has out-of-range meta, is dropped and counted (`dropped()`).
+    `codec`: a DigitalCodec to use instead of building one from `code` and `interleaving` (building one
+    reads the alist and prepares gr-fec's coder: about 0.3 s, which repeated flowgraph runs can share).
     """
 
     def __init__(
@@ -31,6 +33,7 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
         interleaving: bool = True,
         stream_id: int = 0,
         max_payload_bytes: int = MAX_PAYLOAD_BYTES,
+        codec: DigitalCodec | None = None,
     ) -> None:
         gr.basic_block.__init__(self, name="digital_pdu_encoder", in_sig=None, out_sig=None)
         if not 0 <= stream_id <= 255:
@@ -38,7 +41,7 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
         if not 1 <= max_payload_bytes <= MAX_PAYLOAD_BYTES:
             raise ValueError(f"max_payload_bytes must be 1..{MAX_PAYLOAD_BYTES}, got {max_payload_bytes}")
         self.frame_type = frame_type_of(modulation)
-        self.codec = DigitalCodec(code, interleaving=interleaving)
+        self.codec = codec if codec is not None else DigitalCodec(code, interleaving=interleaving)
         self.stream_id = int(stream_id)
         self.max_payload_bytes = int(max_payload_bytes)
         self._seq = 0
@@ -109,7 +112,7 @@ class digital_encoder(gr.hier_block2):  # noqa: N801 (GNU Radio block naming)
     Each packet becomes `packet_len` symbols tagged at its first symbol with `packet_len` (the length tag
     key), `frame_type`, `stream_id` and `seq`. The same symbols also leave as PDUs on "symbols" (meta with
     those three keys). Inside: digital_pdu_encoder (CRC-32, LDPC, interleaving, QAM) and GNU Radio's
-    pdu_to_tagged_stream, so the stream waits for PDUs without spinning.
+    pdu_to_tagged_stream, so the stream waits for PDUs without spinning. `codec`: as in digital_pdu_encoder.
     """
 
     def __init__(
@@ -120,13 +123,16 @@ class digital_encoder(gr.hier_block2):  # noqa: N801 (GNU Radio block naming)
         stream_id: int = 0,
         max_payload_bytes: int = MAX_PAYLOAD_BYTES,
         len_tag_key: str = "packet_len",
+        codec: DigitalCodec | None = None,
     ) -> None:
         gr.hier_block2.__init__(
             self, "digital_encoder", gr.io_signature(0, 0, 0), gr.io_signature(1, 1, gr.sizeof_gr_complex)
         )
         self.message_port_register_hier_in("in")
         self.message_port_register_hier_out("symbols")
-        self.pdu_encoder = digital_pdu_encoder(modulation, code, interleaving, stream_id, max_payload_bytes)
+        self.pdu_encoder = digital_pdu_encoder(
+            modulation, code, interleaving, stream_id, max_payload_bytes, codec
+        )
         self._to_stream = pdu.pdu_to_tagged_stream(gr.types.complex_t, len_tag_key)
         self.msg_connect(self, "in", self.pdu_encoder, "in")
         self.msg_connect(self.pdu_encoder, "out", self._to_stream, "pdus")

@@ -81,9 +81,9 @@ def random_packet(rng: np.random.Generator, frame_type: int, n: int, stream_id: 
 
 @dataclass(frozen=True)
 class Numerology:
-    fft_len: int = 128
-    cp_len: int = 16
-    occupied: int = 106
+    fft_len: int = 256
+    cp_len: int = 32
+    occupied: int = 212
     pilot_spacing: int = 6
 
     def args(self) -> tuple[int, int, int, int]:
@@ -214,6 +214,7 @@ def collect(demapper, sym_sink, var_sink, stats) -> Reception:
         "dropped": demapper.n_dropped(),
         "headers": demapper.n_headers(),
         "nonfinite": demapper.n_nonfinite(),
+        "rejected": demapper.n_rejected(),
     }
     return Reception(frames, last, counters)
 

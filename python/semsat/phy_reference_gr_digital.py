@@ -29,6 +29,37 @@ SEQ_BYTES = 2  # each payload starts with its packet number, so received packets
 
 
 @dataclasses.dataclass(frozen=True)
+class Carriers:
+    """ofdm_tx / ofdm_rx numerology: FFT, CP and carriers (None: gr-digital's 802.11a-like defaults)."""
+
+    fft_len: int = FFT_LEN
+    cp_len: int = CP_LEN
+    occupied_carriers: tuple[tuple[int, ...], ...] | None = None
+    pilot_carriers: tuple[tuple[int, ...], ...] | None = None
+    pilot_symbols: tuple[tuple[float, ...], ...] | None = None
+
+    def kwargs(self) -> dict:
+        args: dict = {"fft_len": self.fft_len, "cp_len": self.cp_len}
+        for key in ("occupied_carriers", "pilot_carriers", "pilot_symbols"):
+            if getattr(self, key) is not None:
+                args[key] = getattr(self, key)
+        return args
+
+    @classmethod
+    def like_semsat(cls, fft_len: int, cp_len: int, occupied: int, pilot_spacing: int) -> Carriers:
+        """The carriers of a gr-semsat numerology: -occupied/2..occupied/2 without DC, a BPSK pilot (+1) on
+        every pilot_spacing-th of them (gr-semsat also puts one on the last), the rest data."""
+        half = occupied // 2
+        carriers = [k for k in range(-half, half + 1) if k != 0]
+        pilots = [k for i, k in enumerate(carriers) if i % pilot_spacing == 0]
+        data = [k for k in carriers if k not in pilots]
+        return cls(fft_len, cp_len, (tuple(data),), (tuple(pilots),), ((1.0,) * len(pilots),))
+
+
+GR_DEFAULT = Carriers()
+
+
+@dataclasses.dataclass(frozen=True)
 class LinkResult:
     packets_sent: int
     packets_received: int
@@ -67,13 +98,15 @@ def _byte_source(payloads: list[bytes]) -> blocks.vector_source_b:
     return blocks.vector_source_b(list(b"".join(payloads)), False, 1, tags)
 
 
-def transmit(payloads: list[bytes], bps_payload: int = 2, gap_samples: int = 0) -> tuple[np.ndarray, float]:
+def transmit(
+    payloads: list[bytes], bps_payload: int = 2, gap_samples: int = 0, carriers: Carriers = GR_DEFAULT
+) -> tuple[np.ndarray, float]:
     """ofdm_tx's baseband samples for the packets and the wall time it took.
 
     ofdm_tx emits its bursts back to back; `gap_samples` > 0 puts that many zeros after each burst.
     """
     top = gr.top_block()
-    tx = digital.ofdm_tx(FFT_LEN, CP_LEN, LEN_TAG, bps_payload=bps_payload)
+    tx = digital.ofdm_tx(packet_length_tag_key=LEN_TAG, bps_payload=bps_payload, **carriers.kwargs())
     sink = blocks.vector_sink_c()
     top.connect(_byte_source(payloads), tx, sink)
     start = time.perf_counter()
@@ -91,10 +124,12 @@ def transmit(payloads: list[bytes], bps_payload: int = 2, gap_samples: int = 0) 
     return samples, seconds
 
 
-def receive(samples: np.ndarray, bps_payload: int = 2) -> tuple[list[bytes], float]:
+def receive(
+    samples: np.ndarray, bps_payload: int = 2, carriers: Carriers = GR_DEFAULT
+) -> tuple[list[bytes], float]:
     """Payloads ofdm_rx delivers (CRC-32 passed) from baseband samples, and the wall time."""
     top = gr.top_block()
-    rx = digital.ofdm_rx(FFT_LEN, CP_LEN, packet_length_tag_key=LEN_TAG, bps_payload=bps_payload)
+    rx = digital.ofdm_rx(packet_length_tag_key=LEN_TAG, bps_payload=bps_payload, **carriers.kwargs())
     sink = blocks.vector_sink_b()
     top.connect(blocks.vector_source_c(samples.tolist()), rx, sink)
     start = time.perf_counter()

@@ -104,9 +104,12 @@ def test_csi_and_snr_estimates_match_the_noise(frame_type: int):
 
 @pytest.mark.parametrize("cfo", [-2.3, -1.7, 1.7, 2.3])
 def test_residual_cfo_of_several_subcarriers(cfo: float):
+    """Every frame, its CFO estimate and all its bits. Es/N0 30 dB: at 25 dB Gray 64QAM has a symbol error
+    rate of 1.8e-4 even with perfect CSI, about one expected error over these frames (the EVM measured
+    here is -24.9 dB at 25 dB, on theory), so bit-exactness needs more margin."""
     rng = np.random.default_rng(int(100 * abs(cfo)) + (cfo > 0))
     packets = [ol.random_packet(rng, 1 + i % 3, int(rng.integers(50, 600)), 2, i) for i in range(40)]
-    rx, _ = run_link(packets, 25.0, cfo, seed=7, max_gap=3000)
+    rx, _ = run_link(packets, 30.0, cfo, seed=7, max_gap=3000)
     assert [(f.seq, len(f.symbols)) for f in rx.frames] == [(p.seq, len(p.symbols)) for p in packets]
     assert rx.counters["dropped"] == 0
     for f, p in zip(rx.frames, packets, strict=True):

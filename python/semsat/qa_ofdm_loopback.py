@@ -49,6 +49,7 @@ def test_every_frame_comes_back_with_its_exact_header():
         "dropped": 0,
         "headers": N_FRAMES,
         "nonfinite": 0,
+        "rejected": 0,
     }
     # The stats port's last message says the same.
     assert rx.stats == rx.counters

@@ -34,10 +34,10 @@ namespace semsat {
  * "snr_db" and "cfo" (subcarriers) tags, on both outputs. A frame is emitted only when complete:
  * header CRC failure, non-finite input samples inside the frame or a burst that stops (pilots no
  * longer match) drop it, counted; the receiver then searches again. Message port "stats" publishes
- * a dict {detected, decoded, dropped, headers, nonfinite} after every frame attempt.
- * The receiver looks up to 4.5 fft_len + 11 cp + 8 samples (760) past a trigger, so a stream
- * should not end right after a short frame. Algorithm, formats and measured performance:
- * docs/phy.md.
+ * a dict {detected, decoded, dropped, headers, nonfinite, rejected} after every frame attempt.
+ * The receiver looks up to 4.5 fft_len + 11 cp + 8 samples (1512 with the defaults) past a
+ * trigger, so a stream should not end right after a short frame. Algorithm, formats and measured
+ * performance: docs/phy.md.
  */
 class SEMSAT_API ofdm_demapper : virtual public gr::block
 {
@@ -51,9 +51,9 @@ public:
      * \param tracking_alpha weight of each symbol's pilots in the channel tracking [0, 1]
      * \param unbiased remove the MMSE bias (true) or output the biased MMSE estimate
      */
-    static sptr make(int fft_len = 128,
-                     int cp_len = 16,
-                     int occupied = 106,
+    static sptr make(int fft_len = 256,
+                     int cp_len = 32,
+                     int occupied = 212,
                      int pilot_spacing = 6,
                      int max_int_cfo = 3,
                      float threshold = 0.1f,
@@ -67,6 +67,11 @@ public:
     virtual uint64_t n_headers() const = 0;
     //! Runs of non-finite input samples met.
     virtual uint64_t n_nonfinite() const = 0;
+    //! Triggers rejected by the CES checks (integer-CFO correlation or SNR), not counted as
+    //! detections: noise (rare: about 1.5e-6 of noise samples trigger at FFT 256), or frames the
+    //! receiver cannot take, e.g. a CFO beyond +-max_int_cfo. Rejections within two symbols of the
+    //! previous one count once, so this is about one per rejected frame.
+    virtual uint64_t n_rejected() const = 0;
 };
 
 } // namespace semsat

@@ -34,8 +34,9 @@ namespace semsat {
  * frame power is 1. The first output sample carries \p len_tag_key (frame length with guard) and
  * the header tags.
  *
- * Defaults (NR-like): FFT 128, CP 16 (1/8), 106 occupied carriers (5/6), DC null, a pilot on every
- * 6th occupied carrier; at 15 kHz subcarrier spacing this is 1.92 MHz sampling, at 30 kHz 3.84 MHz.
+ * Defaults (NR-like): FFT 256, CP 32 (1/8), 212 occupied carriers (5/6), DC null, a pilot on every
+ * 6th occupied carrier; at 30 kHz subcarrier spacing this is 7.68 MHz sampling (6.36 MHz occupied),
+ * at 15 kHz 3.84 MHz.
  *
  * Bad packets (length 0 or above 2^20-1, out-of-range header tags, items without a length tag)
  * are dropped with a warning and counted in n_dropped(); the block keeps running.
@@ -53,9 +54,9 @@ public:
      * \param guard zero samples after each frame (-1: one OFDM symbol)
      * \param len_tag_key length tag of the input packets
      */
-    static sptr make(int fft_len = 128,
-                     int cp_len = 16,
-                     int occupied = 106,
+    static sptr make(int fft_len = 256,
+                     int cp_len = 32,
+                     int occupied = 212,
                      int pilot_spacing = 6,
                      int guard = -1,
                      const std::string& len_tag_key = "packet_len");

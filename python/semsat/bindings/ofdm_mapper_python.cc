@@ -19,9 +19,9 @@ void bind_ofdm_mapper(py::module& m)
         "comb pilots, cyclic prefix, guard zeros) per tagged packet of complex symbols. Header "
         "fields from the 'frame_type', 'stream_id' and 'seq' tags at the packet start.")
         .def(py::init(&block::make),
-             py::arg("fft_len") = 128,
-             py::arg("cp_len") = 16,
-             py::arg("occupied") = 106,
+             py::arg("fft_len") = 256,
+             py::arg("cp_len") = 32,
+             py::arg("occupied") = 212,
              py::arg("pilot_spacing") = 6,
              py::arg("guard") = -1,
              py::arg("len_tag_key") = "packet_len")
