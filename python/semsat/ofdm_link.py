@@ -17,47 +17,17 @@ import numpy as np
 import pmt
 from gnuradio import blocks, gr, semsat
 
-FRAME_BITS = {1: 2, 2: 4, 3: 6}  # bits per symbol of the QAM frame types
-
-
-def gray_pam(bits: np.ndarray) -> np.ndarray:
-    """Gray-coded PAM levels (unnormalised, odd integers) from rows of bits, MSB first."""
-    m = bits.shape[-1]
-    level = np.zeros(bits.shape[:-1], dtype=np.int64)
-    acc = np.zeros(bits.shape[:-1], dtype=np.int64)
-    for i in range(m):
-        acc = acc ^ bits[..., i]  # Gray to binary
-        level = (level << 1) | acc
-    return 2 * level - (2**m - 1)
+from .phy.qam import Constellation
 
 
 def qam_modulate(bits: np.ndarray, frame_type: int) -> np.ndarray:
-    """Unit-power square Gray QAM of ``bits`` (length a multiple of the bits per symbol)."""
-    k = FRAME_BITS[frame_type]
-    b = bits.reshape(-1, k)
-    half = k // 2
-    i = gray_pam(b[:, :half])
-    q = gray_pam(b[:, half:])
-    m = 2**half
-    norm = np.sqrt(2 * (m * m - 1) / 3)
-    return ((i + 1j * q) / norm).astype(np.complex64)
+    """Unit-power Gray QAM of ``bits`` (the digital path's constellation, phy/qam.py)."""
+    return Constellation(frame_type).map(bits).astype(np.complex64)
 
 
 def qam_demodulate(symbols: np.ndarray, frame_type: int) -> np.ndarray:
-    """Hard decisions of ``qam_modulate``: the bits of the nearest constellation point."""
-    k = FRAME_BITS[frame_type]
-    half = k // 2
-    m = 2**half
-    norm = np.sqrt(2 * (m * m - 1) / 3)
-
-    def pam_bits(x: np.ndarray) -> np.ndarray:
-        level = np.clip(np.round((x * norm + (m - 1)) / 2), 0, m - 1).astype(np.int64)
-        binary = (level[:, None] >> np.arange(half - 1, -1, -1)) & 1
-        gray = binary.copy()
-        gray[:, 1:] ^= binary[:, :-1]
-        return gray
-
-    return np.concatenate([pam_bits(symbols.real), pam_bits(symbols.imag)], axis=1).reshape(-1)
+    """Hard decisions of ``qam_modulate`` (the signs of the max-log LLRs: the nearest point's bits)."""
+    return (Constellation(frame_type).llr(symbols, 1.0) > 0).astype(np.int64)
 
 
 @dataclass
@@ -75,7 +45,7 @@ def random_packet(rng: np.random.Generator, frame_type: int, n: int, stream_id: 
     if frame_type == 0:
         s = (rng.standard_normal(n) + 1j * rng.standard_normal(n)) / np.sqrt(2)
         return Packet(0, stream_id, seq, s.astype(np.complex64))
-    bits = rng.integers(0, 2, n * FRAME_BITS[frame_type]).astype(np.int64)
+    bits = rng.integers(0, 2, n * Constellation(frame_type).bits_per_symbol).astype(np.int64)
     return Packet(frame_type, stream_id, seq, qam_modulate(bits, frame_type), bits)
 
 
