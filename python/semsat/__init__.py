@@ -1,8 +1,8 @@
 """gr-semsat: semantic satellite communications for GNU Radio.
 
 C++ blocks (ntn_tdl_channel_cc, doppler_cc) come from the compiled bindings; the Python blocks
-(pass_control_source, channel_state_plot_sink, digital_encoder, digital_decoder, ...) load on first use,
-so importing the package stays fast.
+(pass_control_source, channel_state_plot_sink, digital_encoder, digital_decoder, semantic_encoder,
+semantic_decoder, ...) load on first use, so importing the package stays fast.
 Helper modules are imported as usual, e.g. ``from gnuradio.semsat import orbit``.
 """
 
@@ -22,6 +22,8 @@ _PYTHON_BLOCKS = {
     "digital_encoder": ".digital_encoder",
     "digital_pdu_encoder": ".digital_encoder",
     "digital_decoder": ".digital_decoder",
+    "semantic_encoder": ".semantic_encoder",
+    "semantic_decoder": ".semantic_decoder",
 }
 
 __all__ = ["doppler_cc", "ntn_tdl_channel_cc", *_PYTHON_BLOCKS]
