@@ -2,7 +2,8 @@
 
 C++ blocks (ntn_tdl_channel_cc, doppler_cc, ofdm_mapper, ofdm_demapper) come from the compiled
 bindings; the Python blocks (pass_control_source, channel_state_plot_sink, digital_encoder,
-digital_decoder, ...) load on first use, so importing the package stays fast.
+digital_decoder, semantic_encoder, semantic_decoder, ...) load on first use, so importing the package stays
+fast.
 Helper modules are imported as usual, e.g. ``from gnuradio.semsat import orbit``.
 """
 
@@ -22,6 +23,8 @@ _PYTHON_BLOCKS = {
     "digital_encoder": ".digital_encoder",
     "digital_pdu_encoder": ".digital_encoder",
     "digital_decoder": ".digital_decoder",
+    "semantic_encoder": ".semantic_encoder",
+    "semantic_decoder": ".semantic_decoder",
 }
 
 __all__ = ["doppler_cc", "ntn_tdl_channel_cc", "ofdm_demapper", "ofdm_mapper", *_PYTHON_BLOCKS]
@@ -29,5 +32,9 @@ __all__ = ["doppler_cc", "ntn_tdl_channel_cc", "ofdm_demapper", "ofdm_mapper", *
 
 def __getattr__(name: str):
     if name in _PYTHON_BLOCKS:
-        return getattr(importlib.import_module(_PYTHON_BLOCKS[name], __name__), name)
+        block = getattr(importlib.import_module(_PYTHON_BLOCKS[name], __name__), name)
+        # Importing the submodule bound its name on the package to the module; the block's name must
+        # give the block from now on.
+        globals()[name] = block
+        return block
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

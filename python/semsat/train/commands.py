@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import a2f, expression, visemes
+from . import a2f, codec, expression, visemes
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Command:
 
 COMMANDS: dict[str, Command] = {
     "a2f": Command(a2f.HELP, a2f.add_arguments, a2f.run),
+    "codec": Command(codec.HELP, codec.add_arguments, codec.run),
     "expression": Command(expression.HELP, expression.add_arguments, expression.run),
     "visemes": Command(visemes.HELP, visemes.add_arguments, visemes.run),
 }

@@ -1,0 +1,165 @@
+"""Semantic receiver: symbol PDUs + per-symbol noise variance -> codec decoder -> semantics PDUs, with the
+windows of lost PDUs concealed and marked."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import numpy.typing as npt
+import pmt
+from gnuradio import gr
+
+from .semantic.codec.runtime import StreamCodec
+from .semantic.codec.streams import ids_to_text
+
+SEQ_MODULO = 1 << 16
+CONCEAL_MODES = ("interpolate", "hold")
+DROP_REASONS = ("not_pdu", "wrong_stream", "no_noise_var", "bad_length")
+
+
+def semantics_to_pmt(stream: str, items: npt.NDArray) -> pmt.pmt_base:
+    """Face f32vector (12 per frame), text u8vector (UTF-8), phonemes and durations s32vector."""
+    if stream == "face":
+        values = np.asarray(items, dtype=np.float32).reshape(-1)
+        return pmt.init_f32vector(len(values), values)
+    if stream == "text":
+        data = ids_to_text(items).encode("utf-8")
+        return pmt.init_u8vector(len(data), list(data))
+    values = np.asarray(items, dtype=np.int32).reshape(-1)
+    return pmt.init_s32vector(len(values), values)
+
+
+def _meta_int(meta: pmt.pmt_base, key: str) -> int | None:
+    value = pmt.dict_ref(meta, pmt.intern(key), pmt.PMT_NIL)
+    return int(pmt.to_long(value)) if pmt.is_integer(value) else None
+
+
+class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
+    """Message block: symbol PDU on "in" -> semantics PDU on "out", one per window.
+
+    The input is what semantic_encoder sends after the channel: a c32vector of received (equalized) symbols
+    with meta ``seq``, ``n_symbols``/``symbols_per_item`` and the receiver's noise variance ``noise_var``,
+    an f32vector with one variance per symbol (the OFDM demapper's CSI) or one number for all; ``snr_db``
+    (Es/N0) is taken when there is no ``noise_var``. Non-finite symbols count as not received. The output
+    carries the stream's semantics (see `semantics_to_pmt`) with meta ``stream``, ``seq``, ``clip``, ``mode``,
+    ``n_items`` and ``concealed``. When ``seq`` jumps by up to ``max_gap`` windows, each missing window is
+    sent first, concealed: face frames interpolated between the last frame received and the first of the
+    new window ("interpolate") or the last frame held ("hold"), ``n_items`` of the last window; token
+    streams an empty vector. PDUs that cannot be decoded are dropped and counted (`stats()`).
+    """
+
+    def __init__(
+        self, stream: str = "face", conceal: str = "interpolate", max_gap: int = 16, models_dir: str = ""
+    ) -> None:
+        gr.basic_block.__init__(self, name="semantic_decoder", in_sig=None, out_sig=None)
+        if conceal not in CONCEAL_MODES:
+            raise ValueError(f"conceal must be one of {CONCEAL_MODES}, got {conceal!r}")
+        if max_gap < 0:
+            raise ValueError(f"max_gap must be >= 0, got {max_gap}")
+        self.stream = stream
+        self.conceal = conceal
+        self.max_gap = int(max_gap)
+        self.codec = StreamCodec.load(stream, models_dir or None)
+        self._last_seq: int | None = None
+        self._last_items = 0
+        self._last_frame: npt.NDArray[np.float32] | None = None
+        self._lock = threading.Lock()
+        self._counts = dict.fromkeys(("decoded", "concealed", *DROP_REASONS), 0)
+        self.message_port_register_in(pmt.intern("in"))
+        self.message_port_register_out(pmt.intern("out"))
+        self.set_msg_handler(pmt.intern("in"), self._handle)
+
+    def stats(self) -> dict[str, int]:
+        """Counters: windows decoded, windows concealed, PDUs dropped per reason (DROP_REASONS)."""
+        with self._lock:
+            return dict(self._counts)
+
+    def _count(self, key: str) -> None:
+        with self._lock:
+            self._counts[key] += 1
+
+    def _drop(self, reason: str, why: str) -> None:
+        self._count(reason)
+        self.logger.warn(f"dropped symbol PDU: {why}")
+
+    def _handle(self, msg: pmt.pmt_base) -> None:
+        if not pmt.is_pair(msg) or not pmt.is_c32vector(pmt.cdr(msg)) or not pmt.is_dict(pmt.car(msg)):
+            self._drop("not_pdu", "not a pair of meta dict and c32vector")
+            return
+        meta = pmt.car(msg)
+        stream = pmt.dict_ref(meta, pmt.intern("stream"), pmt.PMT_NIL)
+        if pmt.is_symbol(stream) and pmt.symbol_to_string(stream) != self.stream:
+            self._drop(
+                "wrong_stream", f"stream {pmt.symbol_to_string(stream)}, this decoder is {self.stream}"
+            )
+            return
+        symbols = np.asarray(pmt.c32vector_elements(pmt.cdr(msg)), dtype=np.complex64)
+        noise_var = self._noise_var(meta, len(symbols))
+        if noise_var is None:
+            self._drop("no_noise_var", "meta has neither a fitting noise_var nor snr_db")
+            return
+        per_item = _meta_int(meta, "symbols_per_item") or self.codec.spec.symbols_per_item
+        try:
+            items = self.codec.decode(symbols, noise_var, per_item)
+        except ValueError as error:
+            self._drop("bad_length", str(error))
+            return
+        seq = _meta_int(meta, "seq")
+        if seq is not None and self._last_seq is not None:
+            gap = (seq - self._last_seq - 1) % SEQ_MODULO
+            if 0 < gap <= self.max_gap:
+                self._conceal(meta, gap, items)
+        self._publish(meta, seq, items, concealed=False)
+        self._count("decoded")
+        if seq is not None:
+            self._last_seq = seq
+        self._last_items = len(items)
+        if self.stream == "face":
+            self._last_frame = items[-1]
+
+    @staticmethod
+    def _noise_var(meta: pmt.pmt_base, n: int) -> npt.NDArray[np.float32] | None:
+        value = pmt.dict_ref(meta, pmt.intern("noise_var"), pmt.PMT_NIL)
+        if pmt.is_f32vector(value):
+            variances = np.asarray(pmt.f32vector_elements(value), dtype=np.float32)
+            return variances if len(variances) == n else None
+        if pmt.is_number(value) and not pmt.is_complex(value):
+            return np.full(n, pmt.to_double(value), dtype=np.float32)
+        snr_db = pmt.dict_ref(meta, pmt.intern("snr_db"), pmt.PMT_NIL)
+        if pmt.is_number(snr_db) and not pmt.is_complex(snr_db):
+            return np.full(n, 10.0 ** (-pmt.to_double(snr_db) / 10.0), dtype=np.float32)
+        return None
+
+    def _conceal(self, meta: pmt.pmt_base, gap: int, following: npt.NDArray) -> None:
+        """Sends the ``gap`` windows before ``following`` (the window just decoded), marked concealed."""
+        assert self._last_seq is not None
+        if self.stream == "face" and self._last_frame is not None:
+            per_window = self._last_items
+            missing = gap * per_window
+            if self.conceal == "interpolate":
+                weights = (np.arange(1, missing + 1) / (missing + 1))[:, None]
+                frames = self._last_frame + weights * (following[0] - self._last_frame)
+            else:
+                frames = np.repeat(self._last_frame[None], missing, axis=0)
+            windows = [frames[i * per_window : (i + 1) * per_window] for i in range(gap)]
+        else:
+            # Nothing sensible stands in for lost words or phones: the receiver sees an empty, marked window.
+            windows = [np.zeros(0, dtype=np.int64)] * gap
+        for i, window in enumerate(windows):
+            self._publish(meta, (self._last_seq + 1 + i) % SEQ_MODULO, window, concealed=True)
+            self._count("concealed")
+
+    def _publish(self, meta_in: pmt.pmt_base, seq: int | None, items: npt.NDArray, concealed: bool) -> None:
+        meta = pmt.make_dict()
+        for key in ("clip", "mode"):
+            if pmt.dict_has_key(meta_in, pmt.intern(key)):
+                meta = pmt.dict_add(
+                    meta, pmt.intern(key), pmt.dict_ref(meta_in, pmt.intern(key), pmt.PMT_NIL)
+                )
+        meta = pmt.dict_add(meta, pmt.intern("stream"), pmt.intern(self.stream))
+        if seq is not None:
+            meta = pmt.dict_add(meta, pmt.intern("seq"), pmt.from_long(seq))
+        meta = pmt.dict_add(meta, pmt.intern("n_items"), pmt.from_long(len(items)))
+        meta = pmt.dict_add(meta, pmt.intern("concealed"), pmt.from_bool(concealed))
+        self.message_port_pub(pmt.intern("out"), pmt.cons(meta, semantics_to_pmt(self.stream, items)))

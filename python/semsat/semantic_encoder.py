@@ -1,0 +1,137 @@
+"""Semantic transmitter: semantics PDUs of one stream -> temporal semantic codec -> symbol PDUs per window."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import numpy.typing as npt
+import pmt
+from gnuradio import gr
+
+from .semantic.codec.budget import face_symbols_per_frame
+from .semantic.codec.runtime import StreamCodec
+from .semantic.codec.streams import MAX_ITEMS, STREAM_IDS, StreamKind, stream_spec, text_to_ids
+
+SEQ_MODULO = 1 << 16
+CODEC_NAME = "semsat-codec-1"  # meta "codec": which wire format the symbols follow
+
+
+def semantics_from_pmt(stream: str, vector: pmt.pmt_base) -> npt.NDArray:
+    """The items a semantics PDU carries: face f32vector (12 per frame), text u8vector (UTF-8), phonemes and
+    durations any integer vector. ValueError when the vector does not fit the stream."""
+    spec = stream_spec(stream)
+    if stream == "text":
+        if not pmt.is_u8vector(vector):
+            raise ValueError("text PDUs carry a u8vector of UTF-8 text")
+        return text_to_ids(bytes(pmt.u8vector_elements(vector)).decode("utf-8", errors="replace"))
+    if not pmt.is_uniform_vector(vector):
+        raise ValueError("not a PDU with a uniform vector")
+    values = np.asarray(pmt.to_python(vector))
+    if spec.kind is StreamKind.FLOATS:
+        if not np.issubdtype(values.dtype, np.floating) and stream == "face":
+            raise ValueError("face PDUs carry an f32vector")
+        if values.size % spec.width:
+            raise ValueError(f"{values.size} values are not whole items of {spec.width}")
+        return values.astype(np.float32).reshape(-1, spec.width)
+    if not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(f"{stream} PDUs carry an integer vector")
+    return values.astype(np.int64)
+
+
+class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
+    """Message block: semantics PDU on "in" -> one symbol PDU per window on "out" (DESIGN.md contracts).
+
+    One block codes one stream ("face", "text", "phonemes" or "durations"). Face PDUs (f32vector, 12 values a
+    frame, any number of frames) are cut into windows of ``window_s`` seconds at ``fps``; a token PDU (text
+    as UTF-8 bytes, phoneme ids, durations in frames) is one window: the sender groups what was said in it.
+    Each window leaves as a c32vector of unit-power symbols with meta ``stream``, ``stream_id``, ``codec``,
+    ``clip``, ``seq``, ``mode``, ``n_symbols``, ``n_items``, ``symbols_per_item`` and ``first_item``; input
+    meta may set ``clip`` and ``mode``. The budget: ``symbols_per_second`` for face (a multiple of ``fps``),
+    ``symbols_per_item`` for the token streams; 0 takes the model's full budget. Malformed PDUs are dropped
+    and counted (`dropped()`).
+    """
+
+    def __init__(
+        self,
+        stream: str = "face",
+        window_s: float = 1.0,
+        fps: float = 25.0,
+        symbols_per_second: float = 0.0,
+        symbols_per_item: int = 0,
+        mode: str = "v2a",
+        models_dir: str = "",
+    ) -> None:
+        gr.basic_block.__init__(self, name="semantic_encoder", in_sig=None, out_sig=None)
+        spec = stream_spec(stream)
+        if not (window_s > 0 and fps > 0):
+            raise ValueError(f"window_s and fps must be > 0, got {window_s}, {fps}")
+        self.stream = stream
+        self.codec = StreamCodec.load(stream, models_dir or None)
+        if stream == "face" and symbols_per_second:
+            per_item = face_symbols_per_frame(symbols_per_second, fps)
+        else:
+            per_item = symbols_per_item or spec.symbols_per_item
+        self.symbols_per_item = self.codec.check_budget(per_item)
+        self.window_items = max(1, min(int(round(window_s * fps)), MAX_ITEMS))
+        self.mode = mode
+        self._seq = 0
+        self._lock = threading.Lock()
+        self._encoded = 0
+        self._dropped = 0
+        self.message_port_register_in(pmt.intern("in"))
+        self.message_port_register_out(pmt.intern("out"))
+        self.set_msg_handler(pmt.intern("in"), self._handle)
+
+    def encoded(self) -> int:
+        """Windows encoded so far."""
+        with self._lock:
+            return self._encoded
+
+    def dropped(self) -> int:
+        """Input PDUs dropped as malformed so far."""
+        with self._lock:
+            return self._dropped
+
+    def _handle(self, msg: pmt.pmt_base) -> None:
+        try:
+            if not pmt.is_pair(msg) or not (pmt.is_dict(pmt.car(msg)) or pmt.is_null(pmt.car(msg))):
+                raise ValueError("not a PDU (pair of meta dict and vector)")
+            items = semantics_from_pmt(self.stream, pmt.cdr(msg))
+            if len(items) == 0:
+                raise ValueError("no items")
+            step = self.window_items if self.stream == "face" else MAX_ITEMS
+            # Every window is checked before the first is sent: a PDU goes out whole or not at all.
+            windows = [self.codec.items_array(items[i : i + step]) for i in range(0, len(items), step)]
+            meta_in = pmt.car(msg) if pmt.is_dict(pmt.car(msg)) else pmt.make_dict()
+            clip = pmt.dict_ref(meta_in, pmt.intern("clip"), pmt.intern(""))
+            mode = pmt.dict_ref(meta_in, pmt.intern("mode"), pmt.intern(self.mode))
+        except (ValueError, TypeError) as error:
+            with self._lock:
+                self._dropped += 1
+            self.logger.warn(f"dropped PDU: {error}")
+            return
+        for index, window in enumerate(windows):
+            symbols = self.codec.encode(window, self.symbols_per_item)
+            with self._lock:
+                seq = self._seq
+                self._seq = (self._seq + 1) % SEQ_MODULO
+                self._encoded += 1
+            meta = pmt.make_dict()
+            fields = {
+                "stream": pmt.intern(self.stream),
+                "stream_id": pmt.from_long(STREAM_IDS[self.stream]),
+                "codec": pmt.intern(CODEC_NAME),
+                "clip": clip,
+                "seq": pmt.from_long(seq),
+                "mode": mode,
+                "n_symbols": pmt.from_long(len(symbols)),
+                "n_items": pmt.from_long(len(window)),
+                "symbols_per_item": pmt.from_long(self.symbols_per_item),
+                "first_item": pmt.from_long(index * step),
+            }
+            for key, value in fields.items():
+                meta = pmt.dict_add(meta, pmt.intern(key), value)
+            self.message_port_pub(
+                pmt.intern("out"), pmt.cons(meta, pmt.init_c32vector(len(symbols), symbols))
+            )
