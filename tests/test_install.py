@@ -24,6 +24,18 @@ def test_blocks_import_without_library_path():
     subprocess.run([sys.executable, "-c", code], env=clean_env(), check=True, cwd="/")
 
 
+def test_python_blocks_keep_their_names_after_first_use():
+    # GRC's generated code calls semsat.<block>(...) as often as the flowgraph has such blocks: the name must
+    # give the block class every time, not the module the first lazy import bound to it.
+    code = (
+        "from gnuradio import semsat\n"
+        "for name in ('digital_encoder', 'digital_decoder', 'pass_control_source', 'semantic_encoder'):\n"
+        "    first, again = getattr(semsat, name), getattr(semsat, name)\n"
+        "    assert isinstance(first, type) and first is again, (name, first, again)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], env=clean_env(), check=True, cwd="/")
+
+
 @pytest.mark.parametrize("app", ["semsat-pass", "semsat-bench"])
 def test_apps_are_installed_and_answer_help(app):
     result = subprocess.run(
