@@ -1,0 +1,119 @@
+"""The semantic codec through the real PHY: codec windows -> ofdm_mapper (analog frames, one window per
+frame, stream_id and seq in the header) -> AWGN or this module's NTN-TDL-A channel block -> ofdm_demapper ->
+the codec's decoder fed the demapper's per-symbol noise variance (its CSI output).
+
+Held out as in qa_codec.py: grid_lrwp9a's face parameters (3 windows of 1 s) and text, scored against it.
+Es/N0 is per data subcarrier (docs/phy.md). NTN-TDL-A: DS 100 ns, UE 3 km/h at 2 GHz, one fading
+realisation per clip (its three frames), REALISATIONS realisations. A window whose frame the demapper does
+not deliver is decoded from nothing ("not received": every symbol with a huge variance), as the
+semantic_decoder's input would then be concealed; the number of such windows is printed.
+"""
+
+from functools import cache
+
+import numpy as np
+import pytest
+from gnuradio.semsat import ofdm_link as ol
+from gnuradio.semsat.numpy_io import process
+from gnuradio.semsat.qa_ofdm_coded_ntn import tdl_channel
+from gnuradio.semsat.semantic.codec import qa_codec as qc
+from gnuradio.semsat.semantic.codec.metrics import face_nmse_db, token_accuracy
+from gnuradio.semsat.semantic.codec.streams import STREAM_IDS
+
+ANALOG = 0  # the mapper's frame type for analog symbols
+REALISATIONS = 8
+NOT_RECEIVED_VAR = 1e4
+LEAD_SAMPLES = 700  # random timing: up to this many zeros before the first frame
+TAIL_SAMPLES = 4096  # lets the demapper see the last frame out
+
+
+def through_phy(stream: str, windows: list[np.ndarray], channel: str, esn0_db: float, seed: int):
+    """Decoded windows and how many frames were lost, for one pass of ``windows`` over the PHY."""
+    codec = qc.codec(stream)
+    symbols = [codec.encode(w) for w in windows]
+    packets = [ol.Packet(ANALOG, STREAM_IDS[stream], seq, s) for seq, s in enumerate(symbols)]
+    rng = np.random.default_rng(seed)
+    x = np.concatenate(
+        [np.zeros(int(rng.integers(0, LEAD_SAMPLES)), np.complex64), ol.transmit(packets)]
+    ).astype(np.complex64)
+    x = np.concatenate([x, np.zeros(TAIL_SAMPLES, np.complex64)])
+    if channel == "awgn":
+        y = ol.add_awgn(x, esn0_db, ol.DEFAULT, rng)
+    else:
+        y = process(tdl_channel(seed, esn0_db), x).samples
+    frames = {f.seq: f for f in ol.receive(y).frames if f.stream_id == STREAM_IDS[stream]}
+    decoded, lost = [], 0
+    for seq, s in enumerate(symbols):
+        frame = frames.get(seq)
+        if frame is None or len(frame.symbols) != len(s):
+            lost += 1
+            decoded.append(codec.decode(np.zeros_like(s), np.full(len(s), NOT_RECEIVED_VAR, np.float32)))
+        else:
+            decoded.append(codec.decode(frame.symbols, frame.noise_var))
+    return decoded, lost
+
+
+@cache
+def face_nmse(channel: str, esn0_db: float) -> tuple[float, int]:
+    truth = qc.held_out().face_params
+    windows = [truth[i : i + qc.WINDOW] for i in range(0, len(truth), qc.WINDOW)]
+    sent, got, lost = [], [], 0
+    for seed in range(1, REALISATIONS + 1):
+        decoded, n_lost = through_phy("face", windows, channel, esn0_db, seed)
+        sent += windows
+        got += decoded
+        lost += n_lost
+    mean, std = qc.training_stats()
+    nmse = face_nmse_db(np.concatenate(sent), np.concatenate(got), mean, std)
+    print(
+        f"face over OFDM, {channel} Es/N0 {esn0_db} dB: NMSE {nmse:.2f} dB, {lost} of "
+        f"{REALISATIONS * len(windows)} windows lost"
+    )
+    return nmse, lost
+
+
+def text_accuracy(channel: str, esn0_db: float) -> float:
+    windows = qc.text_windows()[:6]
+    truth, got = [], []
+    for seed in range(1, REALISATIONS + 1):
+        decoded, _ = through_phy("text", windows, channel, esn0_db, seed)
+        truth += windows
+        got += decoded
+    accuracy = token_accuracy(np.concatenate(truth), np.concatenate(got))
+    print(f"text over OFDM, {channel} Es/N0 {esn0_db} dB: {100 * accuracy:.1f}% characters")
+    return accuracy
+
+
+def test_face_over_ofdm_and_awgn_falls_with_snr():
+    nmse = [face_nmse("awgn", snr)[0] for snr in (4.0, 12.0, 20.0)]
+    assert nmse[0] > nmse[1] > nmse[2]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="face NMSE -14.97 dB at 12 dB through OFDM + AWGN, against -15 (-15.08 at the symbol level): "
+    "the demapper's channel estimate costs a few hundredths of a dB the codec had no margin for",
+)
+def test_face_over_ofdm_and_awgn_meets_the_bar():
+    assert face_nmse("awgn", 12.0)[0] <= -15.0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="NTN-TDL-A at 12 dB: face NMSE -12.6 dB against the -15 dB bar (the codec was trained with "
+    "Rayleigh block fading of 4-32 symbols; a frame in a fade costs its whole window)",
+)
+def test_face_over_ofdm_and_ntn_tdl_a_meets_the_bar():
+    assert face_nmse("tdl", 12.0)[0] <= -15.0
+
+
+def test_face_over_ntn_tdl_a_degrades_gracefully():
+    """Lower SNR, worse face, never NaN: 4 dB stays finite and still better than sending nothing (0 dB NMSE
+    is the training mean's score)."""
+    low, high = face_nmse("tdl", 4.0)[0], face_nmse("tdl", 12.0)[0]
+    assert np.isfinite(low) and low > high and low < 0.0
+
+
+def test_text_over_ofdm_and_awgn():
+    assert text_accuracy("awgn", 12.0) >= 0.99
+    assert text_accuracy("awgn", 4.0) >= 0.90
