@@ -25,6 +25,7 @@ _PYTHON_BLOCKS = {
     "digital_decoder": ".digital_decoder",
     "semantic_encoder": ".semantic_encoder",
     "semantic_decoder": ".semantic_decoder",
+    "frames_to_pdu": ".frames_to_pdu",
 }
 
 __all__ = ["doppler_cc", "ntn_tdl_channel_cc", "ofdm_demapper", "ofdm_mapper", *_PYTHON_BLOCKS]
