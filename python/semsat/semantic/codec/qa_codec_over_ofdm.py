@@ -2,7 +2,8 @@
 frame, stream_id and seq in the header) -> AWGN or this module's NTN-TDL-A channel block -> ofdm_demapper ->
 the codec's decoder fed the demapper's per-symbol noise variance (its CSI output).
 
-Held out as in qa_codec.py: grid_lrwp9a's face parameters (3 windows of 1 s) and text, scored against it.
+Held out as in qa_codec.py: grid_lrwp9a's face parameters (3 windows of 1 s), its aligned phones and
+durations, its text and the speech files' transcripts and phones, scored against them.
 Es/N0 is per data subcarrier (docs/phy.md). NTN-TDL-A: DS 100 ns, UE 3 km/h at 2 GHz, one fading
 realisation per clip (its three frames), REALISATIONS realisations. A window whose frame the demapper does
 not deliver is decoded from nothing ("not received": every symbol with a huge variance), as the
@@ -17,7 +18,7 @@ from gnuradio.semsat import ofdm_link as ol
 from gnuradio.semsat.numpy_io import process
 from gnuradio.semsat.qa_ofdm_coded_ntn import tdl_channel
 from gnuradio.semsat.semantic.codec import qa_codec as qc
-from gnuradio.semsat.semantic.codec.metrics import face_nmse_db, token_accuracy
+from gnuradio.semsat.semantic.codec.metrics import duration_within, face_nmse_db, token_accuracy
 from gnuradio.semsat.semantic.codec.streams import STREAM_IDS
 
 ANALOG = 0  # the mapper's frame type for analog symbols
@@ -72,16 +73,22 @@ def face_nmse(channel: str, esn0_db: float) -> tuple[float, int]:
     return nmse, lost
 
 
-def text_accuracy(channel: str, esn0_db: float) -> float:
-    windows = qc.text_windows()[:6]
+def token_score(stream: str, channel: str, esn0_db: float) -> float:
+    """Text or phoneme accuracy, or the share of durations within one frame, over the PHY."""
+    windows = {
+        "text": qc.text_windows()[:6],
+        "phonemes": qc.phone_windows()[:6],
+        "durations": [qc.held_out().durations.astype(np.int64)],
+    }[stream]
     truth, got = [], []
     for seed in range(1, REALISATIONS + 1):
-        decoded, _ = through_phy("text", windows, channel, esn0_db, seed)
+        decoded, _ = through_phy(stream, windows, channel, esn0_db, seed)
         truth += windows
         got += decoded
-    accuracy = token_accuracy(np.concatenate(truth), np.concatenate(got))
-    print(f"text over OFDM, {channel} Es/N0 {esn0_db} dB: {100 * accuracy:.1f}% characters")
-    return accuracy
+    t, g = np.concatenate(truth), np.concatenate(got)
+    score = duration_within(t, g, 1) if stream == "durations" else token_accuracy(t, g)
+    print(f"{stream} over OFDM, {channel} Es/N0 {esn0_db} dB: {100 * score:.1f}%")
+    return score
 
 
 def test_face_over_ofdm_and_awgn_falls_with_snr():
@@ -114,6 +121,27 @@ def test_face_over_ntn_tdl_a_degrades_gracefully():
     assert np.isfinite(low) and low > high and low < 0.0
 
 
-def test_text_over_ofdm_and_awgn():
-    assert text_accuracy("awgn", 12.0) >= 0.99
-    assert text_accuracy("awgn", 4.0) >= 0.90
+@pytest.mark.parametrize("stream", ["text", "phonemes"])
+def test_tokens_over_ofdm_and_awgn(stream):
+    assert token_score(stream, "awgn", 12.0) >= 0.99
+    assert token_score(stream, "awgn", 4.0) >= 0.90
+
+
+def test_durations_over_ofdm_and_awgn_within_one_frame():
+    assert token_score("durations", "awgn", 12.0) >= 0.99
+
+
+def test_tokens_over_ntn_tdl_a_are_reported_and_degrade_gracefully():
+    """No bar is set for fading; 12 dB must still beat 4 dB and stay usable."""
+    for stream in ("text", "phonemes"):
+        high, low = token_score(stream, "tdl", 12.0), token_score(stream, "tdl", 4.0)
+        assert high >= low and high >= 0.8
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="NTN-TDL-A at 12 dB: text 95.5%, phonemes 94.6% (bar 99%, met over OFDM + AWGN): a window in a "
+    "fade loses characters; the codec was trained with short Rayleigh blocks, not whole faded frames",
+)
+def test_tokens_over_ntn_tdl_a_meet_the_bar():
+    assert min(token_score(stream, "tdl", 12.0) for stream in ("text", "phonemes")) >= 0.99
