@@ -32,7 +32,7 @@ class frames_to_pdu(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
 
     def __init__(self, len_tag_key: str = "rx_len") -> None:
         gr.sync_block.__init__(self, name="frames_to_pdu", in_sig=[np.complex64, np.float32], out_sig=None)
-        self._len_key = pmt.intern(len_tag_key)
+        self._len_key = len_tag_key
         self._symbols: list[npt.NDArray[np.complex64]] = []
         self._variances: list[npt.NDArray[np.float32]] = []
         self._remaining = 0
@@ -52,7 +52,7 @@ class frames_to_pdu(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
         frame_starts: dict[int, dict[str, pmt.pmt_base]] = {}
         for tag in self.get_tags_in_window(0, 0, n):
             frame_starts.setdefault(int(tag.offset - start), {})[pmt.symbol_to_string(tag.key)] = tag.value
-        starts = sorted(i for i, tags in frame_starts.items() if pmt.symbol_to_string(self._len_key) in tags)
+        starts = sorted(i for i, tags in frame_starts.items() if self._len_key in tags)
         position = 0
         for begin in [*starts, n]:
             self._take(symbols[position:begin], variances[position:begin])
@@ -65,7 +65,7 @@ class frames_to_pdu(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
         if self._remaining > 0:
             self._count("truncated")
         self._symbols, self._variances = [], []
-        self._remaining = int(pmt.to_long(tags[pmt.symbol_to_string(self._len_key)]))
+        self._remaining = int(pmt.to_long(tags[self._len_key]))
         meta = pmt.make_dict()
         for key in HEADER_TAGS:
             if key in tags:

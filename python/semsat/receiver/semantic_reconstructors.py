@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..media.clip import DEFAULT_SAMPLE_RATE
+from ..semantic.extract.expression_model import MOUTH_OPENING
 from ..semantic.extract.prosody import energy_per_frame, pitch_per_frame
 from ..semantic.generate.a2f import A2FModel, A2FModelError
 from ..semantic.generate.mesh_from_params import MeshModel
@@ -30,7 +31,6 @@ from ..semantic.keyframes import anchor_to_keyframes
 from .assembler import AssembledClip
 from .reconstruct import Reconstruction, Reconstructor
 
-MOUTH_OPENING = 0  # expression coefficient of mouth opening
 log = logging.getLogger(__name__)
 
 

@@ -40,7 +40,7 @@ def select_keyframes(
     if params.ndim != 2 or params.shape[1] != FACE_PARAMS:
         raise ValueError(f"need face parameters [T, {FACE_PARAMS}], got {params.shape}")
     frames = keyframe_frames(len(params), step)
-    return np.column_stack([frames.astype(np.float32), params[frames]]).reshape(-1, KEYFRAME_COLUMNS)
+    return np.column_stack([frames.astype(np.float32), params[frames]])
 
 
 def interpolate_keyframes(keyframes: npt.ArrayLike, n_frames: int) -> npt.NDArray[np.float64]:

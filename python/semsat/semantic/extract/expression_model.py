@@ -28,6 +28,7 @@ from .canonical_face import CanonicalFace
 N_COEFFICIENTS = 6
 MODEL_VERSION = 1
 DEFAULT_MODEL_NAME = "expression_pca.npz"
+MOUTH_OPENING = 0  # coefficient 0 is the mouth opening (module docstring)
 UPPER_LIP_INNER = 13
 LOWER_LIP_INNER = 14
 

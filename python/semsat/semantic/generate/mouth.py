@@ -18,11 +18,10 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from ..extract.expression_model import LOWER_LIP_INNER, UPPER_LIP_INNER
 from .mesh_topology import FACE_OVAL, INNER_LIPS, oval_centre_radius
 from .render_warp import SUBPIXEL_BITS, similarity_2d, warp_maps
 
-UPPER_LIP_INNER = 13
-LOWER_LIP_INNER = 14
 FEATHER_SIGMA_PX = 0.8
 MARGIN_PX = 3
 WIDE_SHARE = 0.6  # an open-mouth frame candidate opens at least this share of the clip's widest gap
@@ -64,8 +63,8 @@ def dark_cavity_share(frame: npt.NDArray[np.uint8], mesh: npt.ArrayLike) -> floa
 
 
 def select_open_mouth_frame(meshes: npt.ArrayLike, frames: npt.NDArray[np.uint8]) -> int:
-    """Index of the frame that shows the most mouth interior (module docstring) of a clip's meshes [T, 468,
-    2+] and RGB frames [T, H, W, 3] (the crops the meshes were measured on)."""
+    """Index of the clip's typical open mouth (module docstring) among its meshes [T, 468, 2+] and RGB frames
+    [T, H, W, 3] (the crops the meshes were measured on)."""
     points = np.asarray(meshes, dtype=np.float64)
     if points.ndim != 3 or len(points) == 0 or len(points) != len(frames):
         raise ValueError(f"need one mesh per frame to pick an open-mouth frame, got {points.shape}")

@@ -1,8 +1,8 @@
 """The identity record an update sends: reference and open-mouth frames picked from the current clip.
 
 The reference is the clip's first frame with a face (what the transmitter holds when it decides, and the
-"frozen" baseline's frame). The open-mouth frame, for the renderer's mouth interior, is the wide-open frame
-that shows the most mouth interior (generate/mouth.py), provided the mouth opens at least
+"frozen" baseline's frame). The open-mouth frame, for the renderer's mouth interior, is the clip's typical
+open mouth (generate/mouth.py), provided the mouth opens at least
 ``OPEN_MOUTH_MARGIN`` wider than the reference somewhere in the clip (expression coefficient 0; the
 development clips reach 0.1-0.45 above their first frame); otherwise there is none.
 """
@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..extract.expression_model import MOUTH_OPENING
 from ..features import ClipFeatures
 from ..generate.mouth import select_open_mouth_frame
 from .record import FRAME_SHAPE, IdentityRecord
 
-MOUTH_OPENING = 0  # expression coefficient of mouth opening (docs/semantics.md)
 OPEN_MOUTH_MARGIN = 0.1
 
 
