@@ -7,13 +7,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from .media.clip import read_clip
 from .media.face_crop import crop_clip
 from .media.manifest import read_manifest
-from .receiver.assembler import AssembledClip
-from .receiver.counters import ClipCounters
+from .receiver.assembler import AssembledClip, Assembler
+from .receiver.clip_messages import clip_messages
 from .receiver.reconstruct import FrozenReconstructor
 from .receiver.semantic_reconstructors import SemanticReconstructor
 from .semantic.extract.alignment import align
@@ -22,7 +20,6 @@ from .semantic.features import ClipFeatures
 from .semantic.generate.voice_profile import voice_profile_from_clip
 from .semantic.kb import KnowledgeBase
 from .semantic.kb.reference import reference_record
-from .semantic.keyframes import select_keyframes
 
 # The paper's receiver times per frame (CVPR 2026, runtime table).
 PAPER_SECONDS_PER_FRAME = {"V2A": 0.171, "A2V": 0.115}
@@ -42,21 +39,15 @@ class ReconstructionTiming:
 
 def as_received(features: ClipFeatures, mode: str) -> AssembledClip:
     """What the receiver's assembler hands over for a clip sent cleanly in ``mode``."""
-    return AssembledClip(
-        clip=f"{features.speaker}-{mode}",
-        epoch=0,
-        mode=mode,
-        fps=features.fps,
-        n_frames=features.n_frames,
-        speaker=features.speaker,
-        face_params=features.face_params if mode == "V2A" else None,
-        face_keyframes=select_keyframes(features.face_params) if mode == "A2V" else None,
-        concealed=np.zeros(features.n_frames, bool),
-        text=features.text,
-        phonemes=features.phonemes if mode == "A2V" else None,
-        durations=features.durations.astype(np.int32) if mode == "A2V" else None,
-        counters=ClipCounters(),
-    )
+    assembler = Assembler()
+    clips = [
+        clip
+        for message in clip_messages(features, f"{features.speaker}-{mode}", mode)
+        for clip in assembler.feed(message, 0.0)
+    ]
+    if len(clips) != 1:
+        raise RuntimeError(f"the assembler let out {len(clips)} clips for one clean clip")
+    return clips[0]
 
 
 def prepare(media: Path, kb: KnowledgeBase) -> list[ClipFeatures]:

@@ -38,6 +38,7 @@ class AssembledClip:
     speaker: str
     face_params: npt.NDArray[np.float32] | None  # [T, 12]; None when the mode sends none (A2V)
     face_keyframes: npt.NDArray[np.float32] | None  # [K, 13] (A2V); None when lost
+    eyelids: npt.NDArray[np.float32] | None  # [T] eye openings, gaps interpolated; None when none came
     concealed: npt.NDArray[np.bool_]  # [T], frames whose face parameters were concealed
     text: str | None
     phonemes: npt.NDArray[np.int16] | None
@@ -51,6 +52,8 @@ class _Pending:
     order: int
     face: npt.NDArray[np.float32]
     have: npt.NDArray[np.bool_]
+    eyelids: npt.NDArray[np.float32]
+    have_eyelids: npt.NDArray[np.bool_]
     whole: dict[str, object] = field(default_factory=dict)
     keys: set[tuple[str, int]] = field(default_factory=set)
     max_seq: dict[str, int] = field(default_factory=dict)
@@ -133,6 +136,8 @@ class Assembler:
             order=self._opened,
             face=np.zeros((t, FACE_PARAMS), np.float32),
             have=np.zeros(t, bool),
+            eyelids=np.zeros((t, 1), np.float32),
+            have_eyelids=np.zeros(t, bool),
         )
         self._opened += 1
         self._pending[first.clip] = pending
@@ -156,6 +161,10 @@ class Assembler:
             end = item.frame + item.n_frames
             pending.face[item.frame : end] = item.payload
             pending.have[item.frame : end] = True
+        elif item.stream == "eyelids":
+            end = item.frame + item.n_frames
+            pending.eyelids[item.frame : end, 0] = item.payload
+            pending.have_eyelids[item.frame : end] = True
         elif item.stream == "control":
             pending.ended_at = self._index
         else:
@@ -201,6 +210,9 @@ class Assembler:
             concealed = ~pending.have
             face = conceal(pending.face, pending.have)
             counters.gaps += _runs(concealed)
+        eyelids = None
+        if pending.have_eyelids.any():  # optional: lost chunks are interpolated, not counted as gaps
+            eyelids = conceal(pending.eyelids, pending.have_eyelids)[:, 0]
         counters.gaps += len(missing)
         counters.concealed_frames = int(concealed.sum())
         counters.missing_streams = tuple(missing)
@@ -218,6 +230,7 @@ class Assembler:
             face_params=face,
             concealed=concealed,
             face_keyframes=pending.whole.get("face_keyframes"),  # type: ignore[arg-type]
+            eyelids=eyelids,
             text=pending.whole.get("text"),  # type: ignore[arg-type]
             phonemes=pending.whole.get("phonemes"),  # type: ignore[arg-type]
             durations=pending.whole.get("durations"),  # type: ignore[arg-type]

@@ -1,9 +1,10 @@
-"""The messages a clip's semantics become on the ZMQ link: face parameters in chunks of frames (V2A), face
-keyframes, phonemes and durations whole (A2V), text whole, then an end-of-clip control message (messages.py
-has the format)."""
+"""The messages a clip's semantics become on the ZMQ link: face parameters and eyelid openings in chunks of
+frames (V2A; eyelids when the features hold the meshes they are measured on), face keyframes, phonemes and
+durations whole (A2V), text whole, then an end-of-clip control message (messages.py has the format)."""
 
 from __future__ import annotations
 
+from ..semantic.extract.eyelids import eyelid_opening
 from ..semantic.features import ClipFeatures
 from ..semantic.keyframes import DEFAULT_KEYFRAME_STEP, select_keyframes
 from .messages import END_OF_CLIP, MODE_STREAMS, SemanticMessage
@@ -46,6 +47,12 @@ def clip_messages(
                     stream="face_params", seq=seq, frame=start, n_frames=len(chunk), payload=chunk, **common
                 )
             )
+    if "face_params" in streams and features.mesh468 is not None:
+        openings = eyelid_opening(features.mesh468)
+        for seq, start in enumerate(range(0, t, chunk_frames)):
+            chunk = openings[start : start + chunk_frames]
+            where = dict(seq=seq, frame=start, n_frames=len(chunk))
+            messages.append(SemanticMessage(stream="eyelids", payload=chunk, **where, **common))
     if "face_keyframes" in streams:
         keyframes = select_keyframes(features.face_params, keyframe_step)
         messages.append(SemanticMessage(stream="face_keyframes", payload=keyframes, **whole))

@@ -6,7 +6,7 @@ frame holding ``pmt::serialize`` of the PDU, nothing else (no topic). Meta is a 
 | key | PMT type | meaning |
 |---|---|---|
 | version | integer | format version, MESSAGE_VERSION |
-| stream | symbol | face_params, face_keyframes, text, phonemes, durations or control |
+| stream | symbol | face_params, eyelids, face_keyframes, text, phonemes, durations or control |
 | codec | symbol | how the payload was coded on the link (e.g. "clean", "semantic-v1"), informative |
 | clip | symbol | clip id: 1-64 printable ASCII characters, unique per clip across publisher restarts |
 | seq | integer | message number within (clip, stream), from 0 |
@@ -19,9 +19,10 @@ frame holding ``pmt::serialize`` of the PDU, nothing else (no topic). Meta is a 
 | fps | real | video frame rate of the clip |
 | speaker | symbol | knowledge-base handle of the speaker ("" when unknown) |
 
-Payloads: face_params f32vector of n_frames x 12 values (row-major); face_keyframes f32vector of K x 13
-values, rows [frame, 12 face parameters] with frames strictly increasing (K = 0: pure A2V, no video
-symbols; semantic/keyframes.py); text u8vector of UTF-8; phonemes
+Payloads: face_params f32vector of n_frames x 12 values (row-major); eyelids f32vector of n_frames eye
+openings (semantic/extract/eyelids.py; optional, V2A: without it the eyes stay as the reference's);
+face_keyframes f32vector of K x 13 values, rows [frame, 12 face parameters] with frames strictly
+increasing (K = 0: pure A2V, no video symbols; semantic/keyframes.py); text u8vector of UTF-8; phonemes
 u8vector of ARPAbet ids; durations u8vector of little-endian uint16 video frames per phone (summing to
 clip_frames); control u8vector b"end" (the clip is complete on the sender's side).
 """
@@ -50,21 +51,22 @@ FACE_PARAM_LIMIT = (
 )
 END_OF_CLIP = b"end"
 MODES = ("V2A", "A2V")
-PER_FRAME_STREAMS = ("face_params",)
+PER_FRAME_STREAMS = ("face_params", "eyelids")
 WHOLE_CLIP_STREAMS = ("face_keyframes", "text", "phonemes", "durations", "control")
 STREAMS = PER_FRAME_STREAMS + WHOLE_CLIP_STREAMS
-MODE_STREAMS = {
+MODE_STREAMS = {  # what a complete clip of each mode holds (optional streams are not waited for)
     "V2A": ("face_params", "text", "control"),
     "A2V": ("face_keyframes", "text", "phonemes", "durations", "control"),
 }
+MAX_EYELID_OPENING = 2.0  # eye height over width: an open eye is 0.3-0.4
 _MAX_U64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True)
 class SemanticMessage:
-    """One validated message. ``payload``: float32 [n_frames, 12] for face_params, float32 [K, 13] for
-    face_keyframes, str for text, int16 [P] phoneme ids, int32 [P] durations (video frames), bytes for
-    control."""
+    """One validated message. ``payload``: float32 [n_frames, 12] for face_params, float32 [n_frames] for
+    eyelids, float32 [K, 13] for face_keyframes, str for text, int16 [P] phoneme ids, int32 [P] durations
+    (video frames), bytes for control."""
 
     stream: str
     clip: str
@@ -120,7 +122,7 @@ class MessageError(ValueError):
 
 
 def _payload_pmt(stream: str, payload: object) -> pmt.pmt_base:
-    if stream in ("face_params", "face_keyframes"):
+    if stream in ("face_params", "eyelids", "face_keyframes"):
         values = np.ascontiguousarray(payload, dtype=np.float32).reshape(-1)
         return pmt.init_f32vector(values.size, values.tolist())
     if stream == "text":
@@ -265,6 +267,15 @@ def _payload(stream: str, vector: pmt.pmt_base, n_frames: int, clip_frames: int)
         if np.any(np.abs(values) > FACE_PARAM_LIMIT):
             raise MessageError(f"face_params payload exceeds +-{FACE_PARAM_LIMIT:g}")
         return values.reshape(n_frames, FACE_PARAMS)
+    if stream == "eyelids":
+        if not pmt.is_f32vector(vector):
+            raise MessageError("eyelids payload must be an f32vector")
+        values = np.asarray(pmt.f32vector_elements(vector), dtype=np.float32)
+        if values.size != n_frames:
+            raise MessageError(f"eyelids payload holds {values.size} values, expected {n_frames}")
+        if not np.all((values >= 0) & (values <= MAX_EYELID_OPENING)):  # NaN fails too
+            raise MessageError(f"eyelids payload outside 0-{MAX_EYELID_OPENING:g} (or NaN)")
+        return values
     if stream == "face_keyframes":
         return _keyframes(vector, clip_frames)
     if not pmt.is_u8vector(vector):

@@ -106,3 +106,26 @@ def test_conceal_holds_edges_and_falls_back_to_neutral():
     received = np.array([False, True, False, True, False])
     np.testing.assert_array_equal(conceal(values, received)[:, 0], [2, 2, 4, 6, 6])
     assert not conceal(values, np.zeros(5, bool)).any()
+
+
+def with_eyelids(sequence, openings):
+    """The V2A messages plus one eyelids message per face message (same frames), before the end of clip."""
+    faces = [m for m in sequence if m.stream == "face_params"]
+    eyes = [
+        dataclasses.replace(m, stream="eyelids", payload=openings[m.frame : m.frame + m.n_frames])
+        for m in faces
+    ]
+    return [*sequence[:-1], *eyes, sequence[-1]]
+
+
+def test_eyelids_are_optional_and_their_gaps_interpolated_without_counting():
+    openings = np.linspace(0.4, 0.2, T).astype(np.float32)
+    full = with_eyelids(messages(), openings)
+    _, (clip,) = run(full)
+    np.testing.assert_array_equal(clip.eyelids, openings)
+    lost = [m for m in full if not (m.stream == "eyelids" and m.frame in (5, 6))]
+    _, (clip,) = run(lost)
+    np.testing.assert_allclose(clip.eyelids, openings, rtol=1e-6)  # linear: interpolation is exact
+    assert clip.counters.gaps == 0 and clip.counters.finished_by == "complete"
+    _, (clip,) = run(messages())
+    assert clip.eyelids is None and clip.counters.finished_by == "complete"

@@ -14,6 +14,7 @@ from gnuradio.semsat.receiver.messages import (
     parse,
 )
 from gnuradio.semsat.receiver.testing_clips import grid_features, synthetic_features
+from gnuradio.semsat.semantic.extract.eyelids import eyelid_opening
 
 
 def face_message(**change) -> SemanticMessage:
@@ -43,6 +44,8 @@ def test_real_clip_round_trip(mode, request):
         faces = [p for p in parsed if p.stream == "face_params"]
         assert len(faces) == 8 and [p.seq for p in faces] == list(range(8))
         np.testing.assert_array_equal(np.concatenate([p.payload for p in faces]), features.face_params)
+        eyelids = np.concatenate([p.payload for p in parsed if p.stream == "eyelids"])
+        np.testing.assert_array_equal(eyelids, eyelid_opening(features.mesh468))
         assert "phonemes" not in streams
     else:
         np.testing.assert_array_equal(streams["phonemes"].payload, features.phonemes)
@@ -139,3 +142,17 @@ def test_face_keyframes_are_validated():
     nan[0, 3] = np.nan
     assert "NaN" in with_rows(nan)
     assert "rows of 13" in with_rows(rows.reshape(-1)[:-1])
+
+
+def test_eyelids_are_validated():
+    face = face_message()
+    eyelids = dataclasses.replace(face, stream="eyelids", payload=np.full(face.n_frames, 0.35, np.float32))
+    parsed = parse(eyelids.serialize())
+    assert isinstance(parsed, SemanticMessage) and np.allclose(parsed.payload, 0.35)
+
+    def with_values(values: np.ndarray) -> str:
+        return reason(dataclasses.replace(eyelids, payload=values.astype(np.float32)).serialize())
+
+    assert "expected" in with_values(np.full(face.n_frames + 1, 0.35))
+    for bad in (-0.1, 2.5, np.nan):
+        assert "outside 0-2" in with_values(np.full(face.n_frames, bad))

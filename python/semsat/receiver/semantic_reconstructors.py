@@ -19,7 +19,9 @@ from ..media.clip import DEFAULT_SAMPLE_RATE
 from ..semantic.extract.expression_model import MOUTH_OPENING
 from ..semantic.extract.prosody import energy_per_frame, pitch_per_frame
 from ..semantic.generate.a2f import A2FModel, A2FModelError
+from ..semantic.generate.eyes import eye_closure
 from ..semantic.generate.mesh_from_params import MeshModel
+from ..semantic.generate.mesh_topology import DEFAULT_HAIR_FOLLOW
 from ..semantic.generate.render import Renderer
 from ..semantic.generate.speech_a2v import synthesize_a2v
 from ..semantic.generate.speech_v2a import synthesize_v2a
@@ -41,13 +43,27 @@ class SpeakerModels:
         open_mouth = None
         if record.open_mouth_frame is not None and record.open_mouth_mesh is not None:
             open_mouth = (record.open_mouth_frame, record.open_mouth_mesh)
-        self.renderer = Renderer(record.reference_frame, record.reference_mesh, open_mouth)
+        self.closed_eye_mesh = record.closed_eye_mesh
+        closed_eyes = None
+        if record.closed_eye_frame is not None and record.closed_eye_mesh is not None:
+            closed_eyes = (record.closed_eye_frame, record.closed_eye_mesh)
+        hair = DEFAULT_HAIR_FOLLOW if record.hair_follow is None else record.hair_follow
+        self.renderer = Renderer(record.reference_frame, record.reference_mesh, open_mouth, closed_eyes, hair)
+        self.reference_mesh = record.reference_mesh
         self.meshes = MeshModel.from_reference(record.reference_mesh, record.reference_params)
         self.reference_params = record.reference_params
         self.voice = VoiceProfile.from_dict(record.voice) if record.voice else default_voice_profile()
 
-    def render(self, face_params: npt.NDArray[np.float32]) -> npt.NDArray[np.uint8]:
-        return np.stack([self.renderer.render(mesh) for mesh in self.meshes.meshes(face_params)])
+    def render(
+        self, face_params: npt.NDArray[np.float32], eyelids: npt.NDArray[np.float32] | None = None
+    ) -> npt.NDArray[np.uint8]:
+        """Frames of ``face_params`` [T, 12], blinking by the eye openings ``eyelids`` [T] when given and the
+        record has a closed-eye frame."""
+        closures = np.zeros(len(face_params), np.float32)
+        if eyelids is not None and self.closed_eye_mesh is not None:
+            closures = eye_closure(eyelids, self.reference_mesh, self.closed_eye_mesh)
+        meshes = self.meshes.meshes(face_params)
+        return np.stack([self.renderer.render(m, c) for m, c in zip(meshes, closures, strict=True)])
 
 
 def fit_length(audio: npt.NDArray[np.float32], n_frames: int, fps: float) -> npt.NDArray[np.float32]:
@@ -89,7 +105,7 @@ class SemanticReconstructor:
         """Video first from the face parameters, then speech timed to the rendered lips."""
         if clip.face_params is None:
             raise ValueError(f"V2A clip {clip.clip} carries no face parameters")
-        frames = models.render(clip.face_params)
+        frames = models.render(clip.face_params, clip.eyelids)
         audio = synthesize_v2a(
             clip.text or "", models.voice, clip.fps, opening=clip.face_params[:, MOUTH_OPENING]
         )

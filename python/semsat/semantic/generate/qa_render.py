@@ -1,24 +1,13 @@
-"""V2A rendering on the development clips with clean features: extract → transmit the 12 face parameters →
-rebuild the meshes from the KB reference (frame 0) → render with an open-mouth KB frame; every figure is
-printed beside the frozen baseline (frame 0 held). Plus the renderer's no-holes and no-tearing properties."""
+"""V2A rendering on the development clips with clean features: extract → transmit the 12 face parameters and
+the eyelid openings → rebuild the meshes from the KB reference (frame 0) → render with the KB record's
+open-mouth and closed-eye frames and hair-follow share; every figure is printed beside the frozen baseline
+(frame 0 held). Plus the renderer's no-holes and no-tearing properties."""
 
 import cv2
 import numpy as np
 import pytest
 from gnuradio.semsat.semantic.generate import qa_render_cases as cases
 from gnuradio.semsat.semantic.generate.render import Renderer, render_frames
-
-KNOWN_SHORTFALLS = {
-    "grid_bbaf2n.mpg": pytest.mark.xfail(
-        strict=True,
-        reason="PSNR >= 26 dB on only 93% of frames (5th percentile 24.9): a blink and a nod at the end of "
-        "the clip; rendering the extracted mesh itself gives 25.4: the warp is the limit, not the parameters",
-    ),
-}
-
-
-def with_shortfalls(names: list[str]) -> list:
-    return [pytest.param(n, marks=KNOWN_SHORTFALLS[n]) if n in KNOWN_SHORTFALLS else n for n in names]
 
 
 def scored(label: str, name: str) -> tuple[cases.Scores, cases.Scores]:
@@ -27,7 +16,7 @@ def scored(label: str, name: str) -> tuple[cases.Scores, cases.Scores]:
     return output, frozen
 
 
-@pytest.mark.parametrize("name", with_shortfalls(cases.GRID))
+@pytest.mark.parametrize("name", cases.GRID)
 def test_v2a_on_grid_keeps_landmarks_mouth_pixels_and_identity(name):
     output, frozen = scored("V2A", name)
     o, f = output.summary(), frozen.summary()
@@ -43,7 +32,7 @@ def test_v2a_on_grid_keeps_landmarks_mouth_pixels_and_identity(name):
     assert np.mean(output.identity < 0.35) >= 0.95
 
 
-@pytest.mark.parametrize("name", with_shortfalls(cases.OTHERS))
+@pytest.mark.parametrize("name", cases.OTHERS)
 def test_v2a_follows_real_head_and_camera_motion(name):
     output, frozen = scored("V2A", name)
     assert output.summary()["akd"] <= 2.5

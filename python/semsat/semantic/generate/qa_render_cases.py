@@ -18,10 +18,12 @@ from gnuradio.semsat.effect.akd import ALL_POINTS, MOUTH_POINTS, akd, frame_land
 from gnuradio.semsat.effect.identity import clip_embeddings, identity_scores, subsample
 from gnuradio.semsat.media.clip import read_clip
 from gnuradio.semsat.media.face_crop import crop_clip
+from gnuradio.semsat.semantic.extract.eyelids import eyelid_opening
 from gnuradio.semsat.semantic.extract.face import FaceSemantics, extract_face
+from gnuradio.semsat.semantic.generate.eyes import eye_closure
 from gnuradio.semsat.semantic.generate.mesh_from_params import MeshModel
-from gnuradio.semsat.semantic.generate.mouth import select_open_mouth_frame
 from gnuradio.semsat.semantic.generate.render import render_frames
+from gnuradio.semsat.semantic.kb.reference import renderer_assets
 from gnuradio.semsat.testing_media import GRID_CLIPS, WILD_CLIPS, require_media
 
 GRID, OTHERS = GRID_CLIPS, WILD_CLIPS
@@ -62,14 +64,23 @@ def case(name: str) -> Case:
 
 @cache
 def v2a_render(name: str, with_mouth: bool = True) -> npt.NDArray[np.uint8]:
-    """The V2A video: frame 0 as the KB reference, meshes rebuilt from the transmitted parameters."""
+    """The V2A video: frame 0 as the KB reference with the KB record's open-mouth and closed-eye frames and
+    hair-follow share (kb/reference.py), meshes rebuilt from the transmitted parameters, eyes closing by the
+    transmitted eyelid openings."""
     c = case(name)
-    meshes = MeshModel.from_reference(c.face.mesh468[REFERENCE], c.face.face_params[REFERENCE]).meshes(
-        c.face.face_params
+    meshes, params = c.face.mesh468, c.face.face_params
+    assets = renderer_assets(c.crops, meshes, params, REFERENCE)
+    open_mouth = None
+    if with_mouth and assets.open_mouth is not None:
+        open_mouth = (c.crops[assets.open_mouth], meshes[assets.open_mouth])
+    closed_eyes, closures = None, None
+    if assets.closed_eyes is not None:
+        closed_eyes = (c.crops[assets.closed_eyes], meshes[assets.closed_eyes])
+        closures = eye_closure(eyelid_opening(meshes), meshes[REFERENCE], meshes[assets.closed_eyes])
+    targets = MeshModel.from_reference(meshes[REFERENCE], params[REFERENCE]).meshes(params)
+    return render_frames(
+        c.crops[REFERENCE], meshes[REFERENCE], targets, open_mouth, closed_eyes, closures, assets.hair_follow
     )
-    k = select_open_mouth_frame(c.face.mesh468, c.crops)
-    open_mouth = (c.crops[k], c.face.mesh468[k]) if with_mouth else None
-    return render_frames(c.crops[REFERENCE], c.face.mesh468[REFERENCE], meshes, open_mouth)
 
 
 @cache

@@ -5,7 +5,8 @@ crop's border stays fixed, two rings around the face follow the head's 2-D simil
 background move smoothly and every pixel is written. Face triangles are drawn back to front (mediapipe
 depth), so a turned head's far side is hidden behind its near side instead of smeared over it. Per frame:
 one triangle-id raster, one affine per triangle, one ``cv2.remap`` (render_warp.py); then the mouth
-interior from an open-mouth frame (mouth.py), when one is given.
+interior from an open-mouth frame (mouth.py) and closed eyelids from a closed-eye frame by the frame's eye
+closure (eyes.py), when those frames are given.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from .eyes import EyeFiller
 from .mesh_topology import (
+    DEFAULT_HAIR_FOLLOW,
     N_MESH,
     anchor_follow,
     background_triangles,
@@ -26,16 +29,21 @@ from .mouth import MouthFiller
 from .render_warp import invert_affine, similarity_2d, warp_maps
 
 OpenMouth = tuple[npt.NDArray[np.uint8], npt.ArrayLike]
+ClosedEyes = tuple[npt.NDArray[np.uint8], npt.ArrayLike]
 
 
 class Renderer:
-    """Renders frames of one reference frame (uint8 [S, S, 3]) and its mesh [468, 3] (crop pixels)."""
+    """Renders frames of one reference frame (uint8 [S, S, 3]) and its mesh [468, 3] (crop pixels);
+    ``open_mouth`` and ``closed_eyes`` are (frame, mesh) of the same speaker, ``hair_follow`` the share of
+    the head's motion the hair above it follows (mesh_topology.py)."""
 
     def __init__(
         self,
         reference_frame: npt.NDArray[np.uint8],
         reference_mesh: npt.ArrayLike,
         open_mouth: OpenMouth | None = None,
+        closed_eyes: ClosedEyes | None = None,
+        hair_follow: float = DEFAULT_HAIR_FOLLOW,
     ) -> None:
         frame = np.asarray(reference_frame)
         mesh = np.asarray(reference_mesh, dtype=np.float64)
@@ -49,14 +57,18 @@ class Renderer:
         self._size = frame.shape[0]
         self._reference = mesh[:, :2]
         self._anchors = np.concatenate([ring_points(mesh), border_points(self._size)])
-        self._follow = anchor_follow()
+        if not 0.0 <= hair_follow <= 1.0:
+            raise ValueError(f"hair_follow must lie in [0, 1], got {hair_follow}")
+        self._follow = anchor_follow(hair_follow)
         self._source = np.concatenate([self._reference, self._anchors])
         self._background = background_triangles(mesh, self._anchors)
         self._face = face_triangles()
         self._mouth = MouthFiller(*open_mouth) if open_mouth is not None else None
+        self._eyes = EyeFiller(*closed_eyes) if closed_eyes is not None else None
 
-    def render(self, target_mesh: npt.ArrayLike) -> npt.NDArray[np.uint8]:
-        """One frame [S, S, 3] showing the reference posed and shaped like ``target_mesh`` [468, 3]."""
+    def render(self, target_mesh: npt.ArrayLike, eye_closure: float = 0.0) -> npt.NDArray[np.uint8]:
+        """One frame [S, S, 3] showing the reference posed and shaped like ``target_mesh`` [468, 3], its eyes
+        ``eye_closure`` (0 open as the reference's, 1 as the closed-eye frame's) closed."""
         mesh = np.asarray(target_mesh, dtype=np.float64)
         if mesh.shape != (N_MESH, 3) or not np.isfinite(mesh).all():
             raise ValueError(f"need a finite target mesh [{N_MESH}, 3], got {mesh.shape}")
@@ -72,6 +84,8 @@ class Renderer:
         image = cv2.remap(self._frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         if self._mouth is not None:
             self._mouth.fill(image, mesh)
+        if self._eyes is not None:
+            self._eyes.fill(image, mesh, eye_closure)
         return image
 
 
@@ -80,15 +94,22 @@ def render_frames(
     reference_mesh: npt.ArrayLike,
     target_meshes: npt.ArrayLike,
     open_mouth: OpenMouth | None = None,
+    closed_eyes: ClosedEyes | None = None,
+    eye_closures: npt.ArrayLike | None = None,
+    hair_follow: float = DEFAULT_HAIR_FOLLOW,
 ) -> npt.NDArray[np.uint8]:
     """Frames uint8 [T, S, S, 3] of the reference warped to each target mesh [T, 468, 3];
-    ``open_mouth`` = (frame, mesh) of the same speaker with the mouth open fills the mouth interior."""
-    renderer = Renderer(reference_frame, reference_mesh, open_mouth)
+    ``open_mouth`` = (frame, mesh) of the same speaker with the mouth open fills the mouth interior,
+    ``closed_eyes`` = (frame, mesh) with the eyes closed blends in by ``eye_closures`` [T] (Renderer)."""
+    renderer = Renderer(reference_frame, reference_mesh, open_mouth, closed_eyes, hair_follow)
     meshes = np.asarray(target_meshes, dtype=np.float64)
     if meshes.ndim != 3:
         raise ValueError(f"need target meshes [T, {N_MESH}, 3], got {meshes.shape}")
+    closures = np.zeros(len(meshes)) if eye_closures is None else np.asarray(eye_closures, dtype=np.float64)
+    if closures.shape != (len(meshes),):
+        raise ValueError(f"need one eye closure per target mesh, got {closures.shape} for {len(meshes)}")
     return (
-        np.stack([renderer.render(m) for m in meshes])
+        np.stack([renderer.render(m, c) for m, c in zip(meshes, closures, strict=True)])
         if len(meshes)
         else np.zeros((0, *reference_frame.shape), np.uint8)
     )

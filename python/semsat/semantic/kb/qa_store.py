@@ -13,6 +13,7 @@ from gnuradio.semsat.semantic.kb import IdentityRecord, KnowledgeBase, Knowledge
 
 
 def make_record(speaker: str = "V3", seed: int = 0, open_mouth: bool = True) -> IdentityRecord:
+    """A random record; ``open_mouth`` False also leaves out the closed-eye pair and the hair share."""
     rng = np.random.default_rng(seed)
 
     def frame() -> np.ndarray:
@@ -29,6 +30,9 @@ def make_record(speaker: str = "V3", seed: int = 0, open_mouth: bool = True) -> 
         embedding=rng.normal(0, 0.1, 128).astype(np.float32),
         open_mouth_frame=frame() if open_mouth else None,
         open_mouth_mesh=mesh() if open_mouth else None,
+        closed_eye_frame=frame() if open_mouth else None,
+        closed_eye_mesh=mesh() if open_mouth else None,
+        hair_follow=1.0 if open_mouth else None,
         voice={"median_f0_hz": 118.5, "rate_phones_per_s": 11.2, "envelope": [0.1, -0.2]},
     )
 
@@ -38,11 +42,11 @@ def assert_same(stored: IdentityRecord, original: IdentityRecord) -> None:
     for name in ("reference_frame", "reference_mesh", "reference_params", "embedding"):
         got, want = getattr(stored, name), getattr(original, name)
         assert got.dtype == want.dtype and np.array_equal(got, want), name
-    if original.open_mouth_frame is None:
-        assert stored.open_mouth_frame is None and stored.open_mouth_mesh is None
-    else:
-        assert np.array_equal(stored.open_mouth_frame, original.open_mouth_frame)
-        assert np.array_equal(stored.open_mouth_mesh, original.open_mouth_mesh)
+    for pair in ("open_mouth", "closed_eye"):
+        for part in ("frame", "mesh"):
+            got, want = getattr(stored, f"{pair}_{part}"), getattr(original, f"{pair}_{part}")
+            assert (got is None and want is None) or np.array_equal(got, want), f"{pair}_{part}"
+    assert stored.hair_follow == original.hair_follow
 
 
 def test_round_trip_is_bit_exact(tmp_path: Path) -> None:
@@ -104,6 +108,39 @@ def test_corrupted_or_foreign_files_are_refused_naming_the_file(tmp_path: Path) 
         KnowledgeBase(newer)
 
 
+def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> None:
+    """A file written before the closed-eye frame and hair share existed (schema 1, its exact layout)."""
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute(
+            "CREATE TABLE identities (speaker TEXT NOT NULL, version INTEGER NOT NULL, updated_at REAL NOT "
+            "NULL, reference_frame BLOB NOT NULL, reference_mesh BLOB NOT NULL, reference_params BLOB NOT "
+            "NULL, open_mouth_frame BLOB, open_mouth_mesh BLOB, embedding BLOB NOT NULL, voice TEXT, "
+            "PRIMARY KEY (speaker, version))"
+        )
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)", [("application", "gr-semsat-kb"), ("schema_version", "1")]
+        )
+    record = make_record("V3")
+    old = IdentityRecord(
+        **{**record.__dict__, "closed_eye_frame": None, "closed_eye_mesh": None, "hair_follow": None}
+    )
+    with KnowledgeBase(tmp_path / "new.sqlite") as kb:  # the schema-1 row of the record, from a schema-2 row
+        kb.put(old)
+    with sqlite3.connect(tmp_path / "new.sqlite") as new, sqlite3.connect(path) as db:
+        columns = "speaker, version, updated_at, reference_frame, reference_mesh, reference_params, "
+        columns += "open_mouth_frame, open_mouth_mesh, embedding, voice"
+        row = new.execute(f"SELECT {columns} FROM identities").fetchone()
+        db.execute(f"INSERT INTO identities ({columns}) VALUES ({', '.join('?' * 10)})", row)
+    with KnowledgeBase(path) as kb:
+        assert_same(kb.get("V3"), old)
+        kb.put(record)
+        assert_same(kb.get("V3"), record)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+
+
 def test_a_corrupted_record_is_refused_naming_file_and_speaker(tmp_path: Path) -> None:
     path = tmp_path / "kb.sqlite"
     with KnowledgeBase(path) as kb:
@@ -124,3 +161,7 @@ def test_invalid_records_are_refused() -> None:
         IdentityRecord(**{**record.__dict__, "voice": {"f0": np.float32(1.0)}}).validate()
     with pytest.raises(RecordError, match="come together"):
         IdentityRecord(**{**record.__dict__, "open_mouth_mesh": None}).validate()
+    with pytest.raises(RecordError, match="closed_eye_frame and closed_eye_mesh come together"):
+        IdentityRecord(**{**record.__dict__, "closed_eye_frame": None}).validate()
+    with pytest.raises(RecordError, match="hair_follow must lie in"):
+        IdentityRecord(**{**record.__dict__, "hair_follow": float("nan")}).validate()

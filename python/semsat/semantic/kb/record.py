@@ -1,9 +1,11 @@
 """One identity of the knowledge base: what both ends need to rebuild a speaker (DESIGN.md, "Semantic layer").
 
 A record holds the 256x256 reference crop with its mediapipe mesh and face parameters, optionally an
-open-mouth crop with its mesh (the renderer's mouth interior), the dlib identity embedding and the speaker's
-voice profile (the speech side's ``VoiceProfile.to_dict()``, any JSON-able dict). ``version`` counts the
-updates of the speaker (1 = first contact) and is assigned by the store; ``updated_at`` is Unix time (s).
+open-mouth crop with its mesh (the renderer's mouth interior) and a closed-eye crop with its mesh (blinks),
+the share of the head's motion the hair above the face follows (None: the renderer's default), the dlib
+identity embedding and the speaker's voice profile (the speech side's ``VoiceProfile.to_dict()``, any
+JSON-able dict). ``version`` counts the updates of the speaker (1 = first contact) and is assigned by the
+store; ``updated_at`` is Unix time (s).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ FRAME_SHAPE = (256, 256, 3)
 MESH_SHAPE = (468, 3)
 PARAMS_SHAPE = (12,)
 EMBEDDING_SHAPE = (128,)
+OPTIONAL_PAIRS = ("open_mouth", "closed_eye")  # each an optional (frame, mesh) pair
 
 
 class RecordError(ValueError):
@@ -34,6 +37,9 @@ class IdentityRecord:
     embedding: npt.NDArray[np.float32]  # [128] dlib descriptor
     open_mouth_frame: npt.NDArray[np.uint8] | None = None  # [256, 256, 3] RGB
     open_mouth_mesh: npt.NDArray[np.float32] | None = None  # [468, 3]
+    closed_eye_frame: npt.NDArray[np.uint8] | None = None  # [256, 256, 3] RGB
+    closed_eye_mesh: npt.NDArray[np.float32] | None = None  # [468, 3]
+    hair_follow: float | None = None  # in [0, 1]; generate/mesh_topology.py
     voice: dict[str, Any] | None = None
     version: int = 0  # 0 until stored
     updated_at: float = 0.0
@@ -57,9 +63,11 @@ def _problems(record: IdentityRecord) -> list[str]:
         ("embedding", record.embedding, EMBEDDING_SHAPE, np.float32),
         ("open_mouth_frame", record.open_mouth_frame, FRAME_SHAPE, np.uint8),
         ("open_mouth_mesh", record.open_mouth_mesh, MESH_SHAPE, np.float32),
+        ("closed_eye_frame", record.closed_eye_frame, FRAME_SHAPE, np.uint8),
+        ("closed_eye_mesh", record.closed_eye_mesh, MESH_SHAPE, np.float32),
     ]
     for name, value, shape, dtype in arrays:
-        if value is None and name.startswith("open_mouth"):
+        if value is None and name.startswith(OPTIONAL_PAIRS):
             continue
         if not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != dtype:
             got = (
@@ -68,8 +76,11 @@ def _problems(record: IdentityRecord) -> list[str]:
             problems.append(f"{name} must be {np.dtype(dtype)}{list(shape)}, got {got}")
         elif dtype is np.float32 and not np.isfinite(value).all():
             problems.append(f"{name} has non-finite values")
-    if (record.open_mouth_frame is None) != (record.open_mouth_mesh is None):
-        problems.append("open_mouth_frame and open_mouth_mesh come together or not at all")
+    for pair in OPTIONAL_PAIRS:
+        if (getattr(record, f"{pair}_frame") is None) != (getattr(record, f"{pair}_mesh") is None):
+            problems.append(f"{pair}_frame and {pair}_mesh come together or not at all")
+    if record.hair_follow is not None and not 0.0 <= record.hair_follow <= 1.0:
+        problems.append(f"hair_follow must lie in [0, 1], got {record.hair_follow}")
     if record.voice is not None:
         try:
             json.dumps(record.voice, allow_nan=False)

@@ -1,11 +1,14 @@
 """The knowledge base: one SQLite file per end holding every identity record and its update history.
 
 Both ends (transmitter and receiver) keep one; they stay equal because every update the transmitter stores
-is also sent over the digital path. Layout (``SCHEMA_VERSION`` 1):
+is also sent over the digital path. Layout (``SCHEMA_VERSION`` 2):
 
 - ``meta(key, value)``: ``application`` = ``gr-semsat-kb``, ``schema_version``.
 - ``identities(speaker, version, updated_at, ...)``: one row per stored version of a speaker, primary key
   (speaker, version); frames as lossless PNG BLOBs, float arrays as raw float32 BLOBs, voice as JSON text.
+
+Schema 2 added the closed-eye frame and mesh and the hair-follow share; a schema-1 file is upgraded in place
+on opening (the new columns stay NULL for its records: no blink frame, the renderer's default hair motion).
 
 Several processes may share a file: it runs in WAL mode (readers never block the writer), writes are
 ``BEGIN IMMEDIATE`` transactions and a busy file is waited on for up to ``BUSY_TIMEOUT_S``. A file that is
@@ -27,7 +30,7 @@ from typing import Any
 from .blobs import BlobError, blob_to_floats, floats_to_blob, frame_to_png, png_to_frame
 from .record import EMBEDDING_SHAPE, FRAME_SHAPE, MESH_SHAPE, PARAMS_SHAPE, IdentityRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "gr-semsat-kb"
 BUSY_TIMEOUT_S = 30.0
 
@@ -42,6 +45,9 @@ _SCHEMA = (
     reference_params BLOB NOT NULL,
     open_mouth_frame BLOB,
     open_mouth_mesh BLOB,
+    closed_eye_frame BLOB,
+    closed_eye_mesh BLOB,
+    hair_follow REAL,
     embedding BLOB NOT NULL,
     voice TEXT,
     PRIMARY KEY (speaker, version)
@@ -49,8 +55,16 @@ _SCHEMA = (
 )
 _COLUMNS = (
     "speaker, version, updated_at, reference_frame, reference_mesh, reference_params, "
-    "open_mouth_frame, open_mouth_mesh, embedding, voice"
+    "open_mouth_frame, open_mouth_mesh, closed_eye_frame, closed_eye_mesh, hair_follow, embedding, voice"
 )
+# Schema upgrades: the statements that take a file from the key's schema to the next.
+_UPGRADES = {
+    1: (
+        "ALTER TABLE identities ADD COLUMN closed_eye_frame BLOB",
+        "ALTER TABLE identities ADD COLUMN closed_eye_mesh BLOB",
+        "ALTER TABLE identities ADD COLUMN hair_follow REAL",
+    ),
+}
 
 
 class KnowledgeBaseError(RuntimeError):
@@ -99,12 +113,26 @@ class KnowledgeBase:
         version = meta.get("schema_version", "")
         if not version.isdigit():
             raise KnowledgeBaseError(f"{self.path}: unreadable schema_version {version!r}")
+        if int(version) in _UPGRADES:
+            self._upgrade(int(version))
+            return
         if int(version) != SCHEMA_VERSION:
             newer = int(version) > SCHEMA_VERSION
             raise KnowledgeBaseError(
                 f"{self.path}: knowledge-base schema {version}, this gr-semsat reads schema {SCHEMA_VERSION}"
                 + ("; update gr-semsat" if newer else "; rebuild the knowledge base")
             )
+
+    def _upgrade(self, version: int) -> None:
+        with self._transaction():
+            current = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+            if current != str(version):  # another process upgraded it meanwhile
+                return
+            while version in _UPGRADES:
+                for statement in _UPGRADES[version]:
+                    self._db.execute(statement)
+                version += 1
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -170,8 +198,13 @@ class KnowledgeBase:
             raise KnowledgeBaseError(f"{self.path}: corrupted record of {args[0]!r} ({e})") from e
 
 
+def _optional_pair(frame: Any, mesh: Any) -> tuple[bytes | None, bytes | None]:
+    if frame is None or mesh is None:
+        return None, None
+    return frame_to_png(frame), floats_to_blob(mesh)
+
+
 def _row(record: IdentityRecord) -> tuple[Any, ...]:
-    optional = record.open_mouth_frame is not None and record.open_mouth_mesh is not None
     return (
         record.speaker,
         record.version,
@@ -179,15 +212,17 @@ def _row(record: IdentityRecord) -> tuple[Any, ...]:
         frame_to_png(record.reference_frame),
         floats_to_blob(record.reference_mesh),
         floats_to_blob(record.reference_params),
-        frame_to_png(record.open_mouth_frame) if optional else None,
-        floats_to_blob(record.open_mouth_mesh) if optional else None,
+        *_optional_pair(record.open_mouth_frame, record.open_mouth_mesh),
+        *_optional_pair(record.closed_eye_frame, record.closed_eye_mesh),
+        record.hair_follow,
         floats_to_blob(record.embedding),
         None if record.voice is None else json.dumps(record.voice, allow_nan=False),
     )
 
 
 def _record(row: tuple[Any, ...]) -> IdentityRecord:
-    speaker, version, updated_at, frame, mesh, params, mouth_frame, mouth_mesh, embedding, voice = row
+    speaker, version, updated_at, frame, mesh, params, mouth_frame, mouth_mesh = row[:8]
+    eye_frame, eye_mesh, hair_follow, embedding, voice = row[8:]
     return IdentityRecord(
         speaker=speaker,
         version=int(version),
@@ -197,6 +232,9 @@ def _record(row: tuple[Any, ...]) -> IdentityRecord:
         reference_params=blob_to_floats(params, PARAMS_SHAPE),
         open_mouth_frame=None if mouth_frame is None else png_to_frame(mouth_frame, FRAME_SHAPE),
         open_mouth_mesh=None if mouth_mesh is None else blob_to_floats(mouth_mesh, MESH_SHAPE),
+        closed_eye_frame=None if eye_frame is None else png_to_frame(eye_frame, FRAME_SHAPE),
+        closed_eye_mesh=None if eye_mesh is None else blob_to_floats(eye_mesh, MESH_SHAPE),
+        hair_follow=None if hair_follow is None else float(hair_follow),
         embedding=blob_to_floats(embedding, EMBEDDING_SHAPE),
         voice=None if voice is None else json.loads(voice),
     ).validate()

@@ -1,10 +1,11 @@
 """What a knowledge-base update costs on the digital path: real compressed bytes → coded bits → symbols.
 
-Codec: JPEG at quality ``JPEG_QUALITY`` 85 through OpenCV (libjpeg), for the reference frame and the
-open-mouth frame when there is one. JPEG decodes everywhere, is fast, and at q=85 a 256x256 face crop
-costs ~10-20 kB at ~38-42 dB PSNR; WebP would save some bytes but AVIF is not in this OpenCV build.
+Codec: JPEG at quality ``JPEG_QUALITY`` 85 through OpenCV (libjpeg), for the reference frame and
+the open-mouth and closed-eye frames when there are. JPEG decodes everywhere, is fast, and at q=85 a 256x256
+face crop costs ~10-20 kB at ~38-42 dB PSNR; WebP would save some bytes but AVIF is not in this OpenCV build.
 Side information travels beside the images: the 12 reference parameters (float32), the meshes and the
-identity embedding as float16, the voice profile as compact UTF-8 JSON and the speaker handle.
+identity embedding as float16, the hair-follow share (float32), the voice profile as compact UTF-8 JSON
+and the speaker handle.
 
 The digital path (DESIGN.md: LDPC + Gray QAM behind a BPSK PL header) adds an update header of
 ``HEADER_BYTES`` (speaker id, version, part lengths, codec) and a CRC-32, then:
@@ -64,11 +65,15 @@ def decode_jpeg(data: bytes) -> npt.NDArray[np.uint8]:
 def as_received(record: IdentityRecord, quality: int = JPEG_QUALITY) -> IdentityRecord:
     """The record as the receiver decodes it (frames through the JPEG codec): what both ends should store,
     so that the transmitter's own reconstruction (policy L1) sees the receiver's reference."""
-    mouth = record.open_mouth_frame
+
+    def through_jpeg(frame: npt.NDArray[np.uint8] | None) -> npt.NDArray[np.uint8] | None:
+        return None if frame is None else decode_jpeg(encode_jpeg(frame, quality))
+
     return replace(
         record,
-        reference_frame=decode_jpeg(encode_jpeg(record.reference_frame, quality)),
-        open_mouth_frame=None if mouth is None else decode_jpeg(encode_jpeg(mouth, quality)),
+        reference_frame=through_jpeg(record.reference_frame),
+        open_mouth_frame=through_jpeg(record.open_mouth_frame),
+        closed_eye_frame=through_jpeg(record.closed_eye_frame),
     )
 
 
@@ -80,7 +85,8 @@ def update_symbols(
         raise ValueError(f"modulation must be one of {sorted(BITS_PER_SYMBOL)}, got {modulation!r}")
     if not 0 < code_rate <= 1:
         raise ValueError(f"code rate must be in (0, 1], got {code_rate}")
-    images = [record.reference_frame] + ([] if record.open_mouth_frame is None else [record.open_mouth_frame])
+    frames = (record.reference_frame, record.open_mouth_frame, record.closed_eye_frame)
+    images = [f for f in frames if f is not None]
     image_bytes = sum(len(encode_jpeg(image, quality)) for image in images)
     total = image_bytes + _side_bytes(record) + HEADER_BYTES + CRC_BYTES
     coded_bits = math.ceil(8 * total / code_rate)
@@ -89,12 +95,14 @@ def update_symbols(
 
 
 def _side_bytes(record: IdentityRecord) -> int:
-    meshes = [record.reference_mesh] + ([] if record.open_mouth_mesh is None else [record.open_mouth_mesh])
+    all_meshes = (record.reference_mesh, record.open_mouth_mesh, record.closed_eye_mesh)
+    meshes = [m for m in all_meshes if m is not None]
     voice = b"" if record.voice is None else json.dumps(record.voice, separators=(",", ":")).encode()
     return (
         record.reference_params.astype(np.float32).nbytes
         + sum(mesh.astype(np.float16).nbytes for mesh in meshes)
         + record.embedding.astype(np.float16).nbytes
+        + (0 if record.hair_follow is None else np.float32().nbytes)
         + len(voice)
         + len(record.speaker.encode())
     )
