@@ -78,9 +78,7 @@ def test_blink_frames_look_like_the_real_blink():
         psnr(original * boxes[..., None], with_eyes * boxes[..., None]).per_frame
         - psnr(original * boxes[..., None], without * boxes[..., None]).per_frame
     )
-    print(
-        f"{BLINK_CLIP}: blink frames {blinking.tolist()}, eye-region PSNR gain {np.round(gain, 2)} dB"
-    )
+    print(f"{BLINK_CLIP}: blink frames {blinking.tolist()}, eye-region PSNR gain {np.round(gain, 2)} dB")
     assert np.all(gain > 0) and gain.mean() > 1.0
 
 
