@@ -55,8 +55,8 @@ def test_shortened_codeword_with_erased_carriers_decodes(info_bits, erased):
     """The second codeword of a 103..110-byte packet: a few information bits, the rest known zeros (LLR
     -LLR_MAX), and in a frequency-selective fade many code bits on faded carriers (LLR 0). The unerased bits
     carry about 0.5 x 898 bits of information for at most 100 unknowns, far inside the erasure channel's
-    capacity. gr-fec 3.10.5's awgn_bp lost 13 % and 21 % of these codewords (all-zero collapse): that was the
-    0.7 % FER floor over NTN-TDL-A. Belief propagation in the LLR domain must decode every one."""
+    capacity. gr-fec 3.10.5's awgn_bp lost 13 % and 21 % of these codewords (all-zero collapse), and so
+    packets over NTN-TDL-A in mild fades. Belief propagation in the LLR domain must decode every one."""
     code = LdpcCode()
     rng = np.random.default_rng(info_bits)
     failures = 0

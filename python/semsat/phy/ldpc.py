@@ -2,8 +2,9 @@
 
 Encoding is gr-fec's `ldpc_encoder` (cldpc, systematic). Decoding is `belief_propagation` on the same alist
 matrix: sum-product in the LLR domain. gr-fec's own soft decoder (`ldpc_decoder`, awgn_bp) collapses to the
-all-zero word when its likelihood ratios overflow, which made an FER floor near 0.7 % over NTN-TDL-A and
-cost ~2 dB in faded frames (docs/digital-path.md); its other encoders only pair with a hard-decision decoder.
+all-zero word when its likelihood ratios overflow, most on shortened codewords with faded carriers, and so
+lost packets over NTN-TDL-A that belief propagation gets (docs/digital-path.md); gr-fec's other encoders
+only pair with a hard-decision decoder.
 
 The encoder object is driven directly through `generic_work`, whose Python binding takes raw buffer
 pointers as PyCapsules; this keeps one codeword's work one call instead of a flowgraph per packet.
