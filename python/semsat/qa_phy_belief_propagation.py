@@ -52,7 +52,7 @@ def test_default_code_fails_below_and_decodes_above_the_bp_threshold():
 
 @pytest.mark.parametrize(("info_bits", "erased"), [(18, 0.5), (100, 0.4)])
 def test_shortened_codeword_with_erased_carriers_decodes(info_bits, erased):
-    """The second codeword of a 103..110-byte packet: a few information bits, the rest known zeros (LLR
+    """The second codeword of a 107..110-byte packet: a few information bits, the rest known zeros (LLR
     -LLR_MAX), and in a frequency-selective fade many code bits on faded carriers (LLR 0). The unerased bits
     carry about 0.5 x 898 bits of information for at most 100 unknowns, far inside the erasure channel's
     capacity. gr-fec 3.10.5's awgn_bp lost 13 % and 21 % of these codewords (all-zero collapse), and so

@@ -2,7 +2,7 @@
 
 Why not gr-fec's decoder: gr-fec 3.10.5's awgn_bp multiplies likelihood ratios in double precision; they
 overflow, NaNs spread and the decision collapses to the all-zero word (a codeword, so it "succeeds"). It
-does so most on heavily shortened codewords (the second codeword of a 103..110-byte packet: a few dozen
+does so most on heavily shortened codewords (the second codeword of a 107..110-byte packet: 2-26
 information bits, the rest known zeros) with code bits on faded carriers: 13-21 % of such codewords at a
 rate far below capacity (qa_phy_belief_propagation.py); over NTN-TDL-A it lost packets in mild fades that
 this decoder gets (docs/digital-path.md). In the LLR domain the check-node rule is exact and bounded: with
