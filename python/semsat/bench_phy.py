@@ -17,7 +17,9 @@ Curves (one CSV row per point, a progress line per point):
 - FER of LDPC-coded QPSK (the digital path's (1800, 902) code, CRC-32, 100-byte packets, max-log LLRs from
   the demapper's per-symbol noise variance: DigitalCodec, what digital_encoder / digital_decoder run) over
   AWGN and NTN-TDL-A; a frame counts only if its exact bytes come out;
-- gr-digital's packet error rate (QPSK, its CRC-32, 100-byte packets) over the same AWGN and NTN-TDL-A.
+- gr-digital's packet error rate (QPSK, its CRC-32, 100-byte packets) over the same AWGN and NTN-TDL-A;
+- the outage bound of those LDPC-coded packets over NTN-TDL-A (phy/outage.py: the FER of an ideal code with
+  an ideal receiver at their code rate, from the channel block's own path delays and powers).
 Timing runs on one core, as `bench_phy_ofdm`. The PNGs and CSV go to `out_dir`.
 """
 
@@ -36,6 +38,8 @@ from . import bench_phy_ofdm, ntn_tdl_channel_cc
 from . import ofdm_link as ol
 from . import phy_reference_gr_digital as ref
 from .ofdm_coded_link import shared_codec
+from .phy.framing import OVERHEAD_BITS
+from .phy.outage import outage_probability
 from .phy.qam import FrameType, theoretical_ber
 
 NUM = ol.DEFAULT
@@ -199,6 +203,29 @@ def theory_rows(esn0s: np.ndarray) -> list[dict]:
     return rows
 
 
+def outage_rows(esn0s: np.ndarray, realisations: int = 100_000) -> list[dict]:
+    """Outage bound of the coded QPSK packets over NTN-TDL-A: their code rate (information bits over code bits
+    sent) against the mean QPSK bit mutual information over the occupied carriers."""
+    codec = shared_codec()
+    symbols = codec.layout(PAYLOAD_BYTES, FrameType.QPSK).symbols
+    rate = (8 * PAYLOAD_BYTES + OVERHEAD_BITS) / (2 * symbols)
+    channel = ntn_tdl_channel_cc(SAMP_RATE, "NTN-TDL-A", 100e-9, 2e9, 3.0)
+    half = NUM.occupied // 2
+    freqs = np.r_[np.arange(-half, 0), np.arange(1, half + 1)] * (SAMP_RATE / NUM.fft_len)
+    rng = np.random.default_rng(38811)
+    return [
+        {
+            "curve": "outage bound, LDPC QPSK",
+            "channel": "NTN-TDL-A",
+            "esn0_db": float(esn0),
+            "rate": outage_probability(
+                channel.path_delays(), channel.path_powers(), freqs, float(esn0), rate, realisations, rng
+            ),
+        }
+        for esn0 in esn0s
+    ]
+
+
 def plot(points: list[Point], theory: list[dict], out_dir: Path) -> list[Path]:
     import matplotlib
 
@@ -233,6 +260,14 @@ def plot(points: list[Point], theory: list[dict], out_dir: Path) -> list[Path]:
         ("gr-digital QPSK (CRC-32)", "NTN-TDL-A", "s--"),
     ):
         ax.semilogy(*series(curve, channel), style, label=f"{curve}, {channel}")
+    bound = [r for r in theory if r["curve"].startswith("outage bound") and r["rate"] > 0]
+    ax.semilogy(
+        [r["esn0_db"] for r in bound],
+        [r["rate"] for r in bound],
+        ":",
+        color="C1",
+        label="outage bound (any code, ideal receiver), NTN-TDL-A",
+    )
     ax.set(xlabel="Es/N0 per data subcarrier (dB)", ylabel="frame / packet error rate", ylim=(1e-3, 1.05))
     ax.text(
         0.01, 0.01, "points without errors are not drawn (see the CSV)", transform=ax.transAxes, fontsize=8
@@ -279,7 +314,7 @@ def run(settings: Settings, out_dir: Path) -> dict:
     points += uncoded_ber(2, settings.qam16_esn0, settings, rng)
     points += coded_fer(settings, rng)
     points += gnuradio_per(settings, rng)
-    theory = theory_rows(np.arange(0.0, 20.01, 0.5))
+    theory = theory_rows(np.arange(0.0, 20.01, 0.5)) + outage_rows(np.arange(0.0, 16.01, 1.0))
     write_csv(points, theory, out_dir / "phy_curves.csv")
     pngs = plot(points, theory, out_dir)
     seconds = time.perf_counter() - start

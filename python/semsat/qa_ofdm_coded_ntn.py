@@ -9,14 +9,16 @@ dropped frame or CRC failure is a frame error.
 1. NTN-TDL-A, DS 100 ns, UE 3 km/h at 2 GHz (f_D 5.6 Hz: a fading realisation lasts far longer than a
    few frames), residual CFO of +-1.7 subcarriers, random timing (a random propagation delay of 0-50 us
    per realisation). Each seed is an independent realisation carrying 3 frames of 20-110 bytes, so the
-   rate averages over fades; the frame errors come in realisations whose wideband gain is ~7-10 dB down
-   (CES SNR 0-4 dB), with the demapper's noise variance matching the real error power there.
-   The issue's bar, FER <= 1 % at Es/N0 10 dB, is NOT met by the digital path's (1800, 902) code (rate
-   1/2): 2.2 % here (13/600), 2.5 % (15/600) and 3.5 % (21/600, semsat-bench phy) on other realisation
-   sets, so that point is a regression guard at 3 %. Two dB more reaches the bar: 0.8 % here (5/600,
-   asserted <= 1 %), 0.5 % and 1.2 % on the other sets; it floors near 0.7 % at 14-16 dB (fades of 15 dB
-   and more). A gr-fec code of rate 0.40, (1300, 522), gets 0.7 % (4/600) and 1.4 % (13/900) at 10 dB on
-   two sets: about the bar, not reliably under it (docs/phy.md).
+   rate averages over fades; the frame errors come in realisations whose wideband gain is ~6-12 dB down.
+   The issue's bar, FER <= 1 % at Es/N0 10 dB, is NOT met (xfail, strict): 9/600 here, 19/600 and 11/600
+   on two other realisation sets (seeds 1001-1200 and 2001-2200). It is at the limit of any code of this
+   rate: on the same three sets an ideal receiver (true channel and N0) with this code loses 5, 16 and 10
+   frames, and the outage bound (frames whose mutual information over their carriers is below their code
+   rate: no code of any length decodes them) is 1, 6 and 6 frames of 600; twice the bandwidth moves it to
+   3, 4 and 6 (docs/phy.md, "Coded FER"). The receiver costs little (9 vs 5, 19 vs 16, 11 vs 10); the
+   rest is the finite-length code. A regression guard holds the measured rate at 10 dB (<= 2 %: gr-fec's
+   own decoder, before belief propagation in the LLR domain, gave 13/600 here). At 12 dB the bar holds:
+   1/600 (asserted <= 1 %).
 2. A 600 km overhead pass at 2 GHz (AOS/LOS at 10 deg elevation, about 9.5 min, bulk Doppler +-45 kHz =
    +-1.5 subcarriers, up to 580 Hz/s at zenith), Es/N0 12 dB. A real-time run of the whole pass would be
    4.4e9 samples, so the pass is sampled: PASS_INSTANTS instants spread evenly from AOS to LOS, each a
@@ -49,8 +51,10 @@ SNR_OFFSET_DB = 10 * np.log10(NUM.fft_len / NUM.occupied)  # per-carrier Es/N0 m
 
 TDL_CASES = {  # Es/N0 dB: (realisations, FER bound), default code
     12.0: (200, 0.01),
-    10.0: (200, 0.03),
+    10.0: (200, 0.02),  # a regression guard at the measured 9/600; the issue's 1 % is test_fer_bar_at_10_db
 }
+FER_BAR_ESN0_DB = 10.0
+FER_BAR = 0.01
 TDL_FRAMES_PER_SEED = 3
 
 PASS_ESN0_DB = 12.0
@@ -92,6 +96,7 @@ def check_accounting(result: ocl.CodedLinkResult) -> None:
     assert result.decoder["frames"] == d["decoded"]
 
 
+@cache
 def tdl_runs(esn0_db: float, seeds: int) -> list[ocl.CodedLinkResult]:
     rng = np.random.default_rng(3811)
     results = []
@@ -119,6 +124,19 @@ def test_ldpc_qpsk_fer_ntn_tdl_a(esn0_db):
         check_accounting(r)
     print(f"NTN-TDL-A, LDPC (1800, 902) QPSK, Es/N0 {esn0_db} dB: FER {errors}/{frames}")
     assert errors / frames <= bound, f"FER {errors}/{frames} at Es/N0 {esn0_db} dB"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 5's FER <= 1 % at Es/N0 10 dB over NTN-TDL-A is not met: 9/600 here, 19/600 and 11/600 on "
+    "two other realisation sets; the outage bound of rate-1/2 QPSK on the same realisations is 1, 6 and 6 "
+    "of 600 and an ideal receiver with this code loses 5, 16 and 10 (module docstring, docs/phy.md)",
+)
+def test_fer_bar_at_10_db():
+    results = tdl_runs(FER_BAR_ESN0_DB, TDL_CASES[FER_BAR_ESN0_DB][0])
+    errors = sum(r.frames - r.correct for r in results)
+    frames = sum(r.frames for r in results)
+    assert errors / frames <= FER_BAR, f"FER {errors}/{frames} at Es/N0 {FER_BAR_ESN0_DB} dB"
 
 
 @cache

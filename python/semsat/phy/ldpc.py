@@ -1,19 +1,18 @@
 """LDPC codes from gr-fec: alist parity-check matrices, cldpc systematic encoding, belief propagation.
 
-gr-fec offers two families: `ldpc_encoder` + `ldpc_decoder` (cldpc systematic form and awgn_bp, a
-sum-product belief-propagation decoder that takes soft values) and the Richardson-Urbanke
-`ldpc_par_mtrx_encoder` / `ldpc_gen_mtrx_encoder`, which only pair with `ldpc_bit_flip_decoder` (hard
-decisions). Soft LLRs are the point of the digital path, so this uses the first family: both read the same
-alist file and agree on where the information bits sit in the codeword.
+Encoding is gr-fec's `ldpc_encoder` (cldpc, systematic). Decoding is `belief_propagation` on the same alist
+matrix: sum-product in the LLR domain. gr-fec's own soft decoder (`ldpc_decoder`, awgn_bp) collapses to the
+all-zero word when its likelihood ratios overflow, most on shortened codewords with faded carriers, and so
+lost packets over NTN-TDL-A that belief propagation gets (docs/digital-path.md); gr-fec's other encoders
+only pair with a hard-decision decoder.
 
-The coder objects are driven directly through `generic_work`, whose Python binding takes raw buffer
+The encoder object is driven directly through `generic_work`, whose Python binding takes raw buffer
 pointers as PyCapsules; this keeps one codeword's work one call instead of a flowgraph per packet.
 """
 
 from __future__ import annotations
 
 import ctypes
-import math
 import os
 from pathlib import Path
 
@@ -21,25 +20,13 @@ import numpy as np
 import numpy.typing as npt
 from gnuradio import fec, gr
 
+from .belief_propagation import BeliefPropagation
+
 DEFAULT_CODE = "n_1800_k_0902_gap_28.alist"
 
-# gr-fec 3.10.5's awgn_bp works with likelihood ratios exp(x / (2 sigma^2)) of its input x (positive = bit 1);
-# sigma = 1/sqrt(2) makes that exp(LLR). Later versions take the LLR as it is and ignore sigma, so the
-# same input is right for both.
-_BP_SIGMA = 1.0 / math.sqrt(2.0)
-
-# Likelihood ratios are products of exp(LLR) in double precision: beyond ~700 they overflow, and an LLR of
-# exactly 0 makes a check-node factor 0 that awgn_bp then divides by. Magnitudes stay in this range.
+# The LLR of a certain bit (shortened positions) and the clip of channel LLRs: a probability of 1e-13 of
+# error is certainty for any packet, and bounded inputs keep the decoder's sums well inside float64.
 LLR_MAX = 30.0
-_LLR_MIN = 1e-3
-
-# awgn_bp in gr-fec 3.10.5 runs belief propagation on likelihood ratios in double precision: when most
-# bits have converged but a few checks are still unsatisfied, the ratios overflow, NaNs spread and its
-# decision collapses to the all-zero word, which is a codeword, so it stops "successfully". That costs a
-# FER floor of a few 1e-3 at good SNR. A collapse is recognisable (all-zero output from an input whose hard
-# decisions are far from zero) and goes away when the same LLRs are attenuated, which slows the growth;
-# attenuation by itself loses ~0.5 dB, so it is only the retry.
-_COLLAPSE_RETRY_SCALES = (0.7, 0.5)
 
 _capsule_new = ctypes.pythonapi.PyCapsule_New
 _capsule_new.restype = ctypes.py_object
@@ -69,14 +56,14 @@ class LdpcCode:
     """
 
     def __init__(self, code: str = DEFAULT_CODE, max_iterations: int = 50) -> None:
-        if max_iterations < 1:
-            raise ValueError(f"max_iterations must be >= 1, got {max_iterations}")
         self.path = alist_path(code)
         self.name = os.path.basename(self.path)
         self._encoder = fec.ldpc_encoder_make(str(self.path))
-        self._decoder = fec.ldpc_decoder.make(str(self.path), _BP_SIGMA, int(max_iterations))
+        self._decoder = BeliefPropagation.from_alist(self.path, max_iterations)
         self.k = int(self._encoder.get_input_size())
         self.n = int(self._encoder.get_output_size())
+        if self._decoder.n != self.n:
+            raise ValueError(f"{self.name}: {self._decoder.n} parity-check columns for n = {self.n}")
         self.info_positions = np.arange(self.n - self.k, self.n)
         self._check_systematic()
 
@@ -100,22 +87,19 @@ class LdpcCode:
         llrs = np.asarray(llrs, dtype=np.float64)
         if llrs.size % self.n:
             raise ValueError(f"{llrs.size} LLRs are not a whole number of {self.n}-bit codewords")
-        soft = np.clip(np.abs(llrs), _LLR_MIN, LLR_MAX) * np.where(llrs < 0, -1.0, 1.0)
-        blocks = np.ascontiguousarray(soft.reshape(-1, self.n), dtype=np.float32)
+        blocks = np.clip(llrs, -LLR_MAX, LLR_MAX).reshape(-1, self.n)
         out = np.empty((len(blocks), self.k), dtype=np.uint8)
-        iterations = 0.0
+        iterations = 0
         for block, info in zip(blocks, out, strict=True):
-            self._decoder.generic_work(_pointer(block), _pointer(info))
-            iterations += self._decoder.get_iterations()
-            for scale in _COLLAPSE_RETRY_SCALES:
-                if info.any() or np.count_nonzero(block > 0) < self.n // 4:
-                    break
-                attenuated = block * np.float32(scale)  # named: the capsule does not keep the array alive
-                self._decoder.generic_work(_pointer(attenuated), _pointer(info))
-                iterations += self._decoder.get_iterations()
+            bits, used = self._decoder.decode(block)
+            info[:] = bits[self.info_positions]
+            iterations += used
         return out.ravel(), iterations / max(len(blocks), 1)
 
     def _check_systematic(self) -> None:
         probe = np.random.default_rng(0).integers(0, 2, self.k, dtype=np.uint8)
-        if not np.array_equal(self.encode(probe)[self.info_positions], probe):
+        codeword = self.encode(probe)
+        if not np.array_equal(codeword[self.info_positions], probe):
             raise ValueError(f"{self.name}: gr-fec's codeword does not end with the information bits")
+        if not self._decoder.is_codeword(codeword):
+            raise ValueError(f"{self.name}: gr-fec's codeword fails the alist's parity checks")
