@@ -3,9 +3,12 @@ ofdm_demapper -> digital_decoder) on a real GRID clip, at ten times V2A's symbol
 
 - At 20 dB (AWGN) every packet arrives and the receiver shows exactly the encoder's own reconstruction, the
   stream costs at most the budget; AKD and PSNR are printed beside the frozen baseline's.
-- Over NTN-TDL-A (one realisation per seed) the curve 0-20 dB is printed (and drawn): below the digital
-  path's threshold the stream is cut at its first lost packet and the clip freezes or never shows a face;
-  at 0 dB nearly every frame is lost, at 20 dB none.
+- Over AWGN the clip goes from all frames lost to none within 2 dB (1 -> 3 dB): the LDPC (1800, 902) QPSK
+  waterfall (docs/phy.md: FER 1e-2 near 2 dB) applied to every one of the stream's packets, since the
+  stream is only decodable up to its first lost packet.
+- Over NTN-TDL-A (one realisation per seed) the curve 0-20 dB is printed (and drawn): below the threshold
+  the stream is cut and the clip freezes or never shows a face; at 0 dB nearly every frame is lost, at
+  20 dB none.
 """
 
 from functools import cache
@@ -25,6 +28,7 @@ from gnuradio.semsat.effect.akd import frame_landmarks
 CLIP = "grid_bbaf2n"
 CURVE_ESN0_DB = (0.0, 4.0, 8.0, 12.0, 20.0)
 CURVE_SEEDS = (1, 2)
+CLIFF_SEEDS = (1, 2, 3)
 
 
 @cache
@@ -89,3 +93,25 @@ def test_breaks_down_below_threshold_over_ntn_tdl_a(codec, tmp_path):
     assert lost(0.0) >= 0.9, "at 0 dB the stream must be cut before most frames"
     assert lost(20.0) == 0.0
     assert lost(0.0) > lost(12.0)
+
+
+@pytest.mark.parametrize("codec", ["h264", "h265"])
+def test_awgn_cliff_within_two_db(codec):
+    case = tc.grid_case(CLIP)
+
+    def lost(esn0_db: float) -> list[float]:
+        return [
+            run_h26x(
+                codec,
+                case.clip,
+                digital_ofdm_carry(LinkChannel("awgn", esn0_db, seed)),
+                budget(),
+                audio_mode=None,
+                fitted=fitted(codec),
+            ).lost_share
+            for seed in CLIFF_SEEDS
+        ]
+
+    below, above = lost(1.0), lost(3.0)
+    print(f"{codec} AWGN, share of frames lost per realisation: 1 dB {below}, 3 dB {above}")
+    assert min(below) == 1.0 and max(above) == 0.0

@@ -15,9 +15,8 @@ from ..semantic.generate.mouth import select_open_mouth_frame
 from ..semantic.generate.render import render_frames
 from ..testing_media import require_media
 from ..train.a2f import cached_grid_features
+from .grid_codebook import FEATURES_CACHE, grid_codebook
 from .keypoint_codebook import KeypointCodebook
-
-FEATURES_CACHE = Path.home() / ".cache" / "gr-semsat" / "features"
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def grid_case(name: str) -> GridCase:
 @cache
 def held_out_codebook(name: str) -> KeypointCodebook:
     """PCA of the landmark motion of every GRID clip but ``name`` (leave-one-speaker-out)."""
-    return KeypointCodebook.fit([f.landmarks68 for n, f in grid_features().items() if n != name])
+    return grid_codebook(require_media(), exclude=name)
 
 
 @cache
