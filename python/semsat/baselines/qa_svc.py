@@ -69,3 +69,20 @@ def test_svc_degrades_without_losing_the_face():
     print(f"SVC {name} AWGN 0 dB: {low.line()}; 20 dB: {high.line()}")
     assert high.akd_px < low.akd_px
     assert low.face_lost_share <= 0.05
+
+
+def test_lost_packets_hold_the_last_frame_received():
+    """Over NTN-TDL-A at 0 dB some realisations lose a packet (a second of video): its frames must repeat the
+    last frame that arrived (the reference frame before any)."""
+    name = CLIPS[0]
+    case = tc.grid_case(name)
+    budget = v2a_symbols(case.features)
+    losses = 0
+    for seed in (1, 2, 3, 4):
+        carry = analog_ofdm_carry(LinkChannel("ntn-tdl-a", 0.0, seed))
+        result = run_svc(case.clip, case.features.landmarks68, carry, budget, tc.held_out_codebook(name))
+        for t in np.flatnonzero(result.lost):
+            shown_before = result.frames[t - 1] if t > 0 else case.clip.frames[0]
+            assert np.array_equal(result.frames[t], shown_before)
+        losses += int(result.lost.any())
+    assert losses > 0, "no realisation lost a packet: the hold was not exercised"
