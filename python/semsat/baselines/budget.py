@@ -11,6 +11,8 @@ from ..phy.qam import FrameType
 from ..semantic.codec.budget import clip_cost
 from ..semantic.features import ClipFeatures
 
+H26X_BUDGET_FACTOR = 10  # the issue compares H.264/H.265+LDPC at ten times V2A's symbols per clip
+
 
 def codeword_payload_bytes() -> int:
     """The largest payload that fits one codeword: a lost packet then costs one codeword's worth of data."""

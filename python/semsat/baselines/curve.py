@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .budget import v2a_symbols
+from .budget import H26X_BUDGET_FACTOR, v2a_symbols
 from .carry import analog_ofdm_carry, digital_ofdm_carry
 from .channel import LinkChannel
 from .h26x import run_h26x
@@ -22,8 +22,6 @@ from .rate_fit import fit_to_budget
 from .scores import VideoScores, frozen, video_scores
 from .svc import run_svc
 from .testing_clips import GridCase
-
-VIDEO_BUDGET_FACTOR = 10  # the issue: H.264/H.265 at ten times V2A's symbols
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ def baseline_curve(
     frames = case.clip.frames
     scored: dict[bytes, VideoScores] = {}
     points = []
-    fitted = {m: fit_to_budget(frames, m, VIDEO_BUDGET_FACTOR * budget) for m in methods if m != "svc"}
+    fitted = {m: fit_to_budget(frames, m, H26X_BUDGET_FACTOR * budget) for m in methods if m != "svc"}
     for method in methods:
         for snr in esn0_db:
             for seed in seeds:
@@ -75,7 +73,7 @@ def baseline_curve(
                         method,
                         case.clip,
                         carry,
-                        VIDEO_BUDGET_FACTOR * budget,
+                        H26X_BUDGET_FACTOR * budget,
                         audio_mode=None,
                         fitted=fitted[method],
                     )

@@ -16,10 +16,10 @@ from functools import cache
 import numpy as np
 import pytest
 from gnuradio.semsat.baselines import testing_clips as tc
-from gnuradio.semsat.baselines.budget import v2a_symbols
+from gnuradio.semsat.baselines.budget import H26X_BUDGET_FACTOR, v2a_symbols
 from gnuradio.semsat.baselines.carry import digital_ofdm_carry
 from gnuradio.semsat.baselines.channel import LinkChannel
-from gnuradio.semsat.baselines.curve import VIDEO_BUDGET_FACTOR, baseline_curve, frozen_scores, plot_curve
+from gnuradio.semsat.baselines.curve import baseline_curve, frozen_scores, plot_curve
 from gnuradio.semsat.baselines.h26x import run_h26x
 from gnuradio.semsat.baselines.rate_fit import fit_to_budget
 from gnuradio.semsat.baselines.scores import video_scores
@@ -38,7 +38,7 @@ def original_landmarks() -> np.ndarray:
 
 @cache
 def budget() -> int:
-    return VIDEO_BUDGET_FACTOR * v2a_symbols(tc.grid_case(CLIP).features)
+    return H26X_BUDGET_FACTOR * v2a_symbols(tc.grid_case(CLIP).features)
 
 
 @cache
@@ -69,7 +69,7 @@ def test_high_snr_shows_the_encoders_reconstruction_within_the_budget(codec):
     frozen = frozen_scores(tc.grid_case(CLIP), original_landmarks())
     print(
         f"{codec} {CLIP} at 20 dB AWGN, {result.symbols['video']} video symbols (budget {budget()} = "
-        f"{VIDEO_BUDGET_FACTOR}x V2A), {result.details}: {scores.line()}; frozen {frozen.line()}; "
+        f"{H26X_BUDGET_FACTOR}x V2A), {result.details}: {scores.line()}; frozen {frozen.line()}; "
         f"codec2 audio {result.symbols['audio']} symbols"
     )
     assert scores.face_lost_share == 0.0

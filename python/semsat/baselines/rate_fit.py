@@ -43,10 +43,12 @@ class FittedVideo:
         return stream_symbols(len(self.stream))
 
 
-def _lowest_fitting_crf(frames: npt.NDArray[np.uint8], codec: str, size: int, step: int, budget: int):
-    """Binary search on CRF (bytes fall as CRF rises) for the lowest one whose stream fits."""
+def _lowest_fitting_crf(
+    frames: npt.NDArray[np.uint8], codec: str, size: int, step: int, budget: int
+) -> tuple[int, list[bytes]] | None:
+    """Binary search on CRF (bytes fall as CRF rises) for the lowest one above CRF_RANGE[0] whose stream
+    fits, with its access units; None when even the highest does not."""
     low, high = CRF_RANGE
-    best = None
     units = encode(frames, VideoSettings(codec, size, step, high))
     if stream_symbols(len(b"".join(units))) > budget:
         return None

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from ..media.clip import Clip
 from . import stream_ids
 from .carry import AnalogCarry, DigitalCarry
-from .codec2_audio import run_codec2
+from .codec2_audio import DEFAULT_MODE, run_codec2
 from .keypoint_codebook import KeypointCodebook
 from .keypoint_warp import KeypointWarper
 from .result import BaselineResult
@@ -51,6 +51,7 @@ def run_svc(
     budget_symbols: int,
     codebook: KeypointCodebook,
     audio_carry: DigitalCarry | None = None,
+    audio_mode: str = DEFAULT_MODE,
 ) -> BaselineResult:
     """``clip`` (square crops) with its 68-point ``landmarks`` [T, 68, 2] (crop pixels, the sender's
     extraction); the reference frame is clip frame 0 (the KB's), its landmarks included."""
@@ -78,7 +79,9 @@ def run_svc(
             points[t] = points[t - 1] if t > 0 else track[0]
     warper = KeypointWarper(clip.frames[0], track[0])
     frames = np.stack([warper.render(p) for p in points])
-    audio = run_codec2(clip.audio, clip.sample_rate, audio_carry) if audio_carry is not None else None
+    audio = (
+        run_codec2(clip.audio, clip.sample_rate, audio_carry, audio_mode) if audio_carry is not None else None
+    )
     costs = {"keypoints": int(symbols.size)}
     if audio is not None:
         costs["audio"] = audio.symbols
