@@ -9,10 +9,10 @@ from pathlib import Path
 
 from ..media.clip import Clip, read_clip
 from ..media.face_crop import crop_clip
+from ..receiver.semantic_reconstructors import SpeakerModels
+from ..semantic.extract.eyelids import eyelid_opening
 from ..semantic.features import ClipFeatures
-from ..semantic.generate.mesh_from_params import MeshModel
-from ..semantic.generate.mouth import select_open_mouth_frame
-from ..semantic.generate.render import render_frames
+from ..semantic.kb.reference import reference_record
 from ..testing_media import require_media
 from ..train.a2f import cached_grid_features
 from .grid_codebook import FEATURES_CACHE, grid_codebook
@@ -47,10 +47,10 @@ def held_out_codebook(name: str) -> KeypointCodebook:
 
 @cache
 def v2a_clean_frames(name: str):
-    """V2A's video from the clean features (no channel): frame 0 as the KB reference, meshes rebuilt from
-    the 12 face parameters, the clip's open-mouth frame for the mouth interior (as the renderer's tests)."""
+    """V2A's video from the clean features (no channel), as the receiver renders it: the KB record of the clip
+    (frame 0 as the reference, its open-mouth and closed-eye frames, hair-follow share), meshes rebuilt from
+    the 12 face parameters, blinking by the eyelid openings."""
     case = grid_case(name)
-    mesh, params, crops = case.features.mesh468, case.features.face_params, case.clip.frames
-    meshes = MeshModel.from_reference(mesh[0], params[0]).meshes(params)
-    k = select_open_mouth_frame(mesh, crops)
-    return render_frames(crops[0], mesh[0], meshes, (crops[k], mesh[k]))
+    features = case.features
+    models = SpeakerModels(reference_record(features, case.clip.frames))
+    return models.render(features.face_params, eyelid_opening(features.mesh468))
