@@ -12,19 +12,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import Delaunay
 
-from ..semantic.generate.render_warp import invert_affine, similarity_2d, warp_maps
+from ..semantic.generate.render_warp import border_points, invert_affine, similarity_2d, warp_maps
 
-
-def border_points(size: int, per_side: int = 4) -> npt.NDArray[np.float64]:
-    edge = np.linspace(0, size - 1, per_side + 1)[:-1]
-    last = float(size - 1)
-    sides = [
-        np.stack([edge, np.zeros_like(edge)], 1),
-        np.stack([np.full_like(edge, last), edge], 1),
-        np.stack([last - edge, np.full_like(edge, last)], 1),
-        np.stack([np.zeros_like(edge), last - edge], 1),
-    ]
-    return np.concatenate(sides)
+BORDER_POINTS_PER_SIDE = 4
 
 
 class KeypointWarper:
@@ -40,7 +30,7 @@ class KeypointWarper:
         self._frame = np.ascontiguousarray(frame)
         self._size = frame.shape[0]
         self._reference = points
-        self._border = border_points(self._size)
+        self._border = border_points(self._size, BORDER_POINTS_PER_SIDE)
         self._source = np.concatenate([points, self._border])
         self._triangles = Delaunay(self._source).simplices.astype(np.int32)
 

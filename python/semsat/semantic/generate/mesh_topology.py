@@ -77,19 +77,6 @@ def oval_centre_radius(mesh: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], fl
     return centre, float(np.linalg.norm(oval - centre, axis=1).mean())
 
 
-def border_points(size: int) -> npt.NDArray[np.float64]:
-    """Fixed anchors [B, 2] along the crop's border, corners included (pixel centres 0 … size-1)."""
-    ticks = np.linspace(0, size - 1, BORDER_POINTS_PER_SIDE + 1)[:-1]
-    last = size - 1.0
-    sides = [
-        np.stack([ticks, np.zeros_like(ticks)], 1),
-        np.stack([np.full_like(ticks, last), ticks], 1),
-        np.stack([last - ticks, np.full_like(ticks, last)], 1),
-        np.stack([np.zeros_like(ticks), last - ticks], 1),
-    ]
-    return np.concatenate(sides)
-
-
 def ring_points(mesh: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Anchors [R, 2] on circles around the face oval of a reference mesh."""
     centre, radius = oval_centre_radius(mesh)

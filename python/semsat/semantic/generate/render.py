@@ -17,16 +17,16 @@ import numpy.typing as npt
 
 from .eyes import EyeFiller
 from .mesh_topology import (
+    BORDER_POINTS_PER_SIDE,
     DEFAULT_HAIR_FOLLOW,
     N_MESH,
     anchor_follow,
     background_triangles,
-    border_points,
     face_triangles,
     ring_points,
 )
 from .mouth import MouthFiller
-from .render_warp import invert_affine, similarity_2d, warp_maps
+from .render_warp import border_points, invert_affine, similarity_2d, warp_maps
 
 OpenMouth = tuple[npt.NDArray[np.uint8], npt.ArrayLike]
 ClosedEyes = tuple[npt.NDArray[np.uint8], npt.ArrayLike]
@@ -56,7 +56,7 @@ class Renderer:
         self._frame = np.ascontiguousarray(frame)
         self._size = frame.shape[0]
         self._reference = mesh[:, :2]
-        self._anchors = np.concatenate([ring_points(mesh), border_points(self._size)])
+        self._anchors = np.concatenate([ring_points(mesh), border_points(self._size, BORDER_POINTS_PER_SIDE)])
         if not 0.0 <= hair_follow <= 1.0:
             raise ValueError(f"hair_follow must lie in [0, 1], got {hair_follow}")
         self._follow = anchor_follow(hair_follow)

@@ -79,3 +79,17 @@ def similarity_2d(
 
 def invert_affine(affine: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return cv2.invertAffineTransform(affine.astype(np.float64))
+
+
+def border_points(size: int, per_side: int = 8) -> npt.NDArray[np.float64]:
+    """Fixed anchors [4 * per_side, 2] along a square frame's border, corners included (pixel centres 0 …
+    size-1): with them a triangulation covers the whole frame."""
+    ticks = np.linspace(0, size - 1, per_side + 1)[:-1]
+    last = size - 1.0
+    sides = [
+        np.stack([ticks, np.zeros_like(ticks)], 1),
+        np.stack([np.full_like(ticks, last), ticks], 1),
+        np.stack([last - ticks, np.full_like(ticks, last)], 1),
+        np.stack([np.zeros_like(ticks), last - ticks], 1),
+    ]
+    return np.concatenate(sides)
