@@ -78,8 +78,8 @@ def slant_range_m(altitude_m: float, elevation_deg: float) -> float:
 
 
 def at_elevation(altitude_m: float, elevation_deg: float, carrier_hz: float = CARRIER_HZ) -> LinkGeometry:
-    if not 300e3 <= altitude_m <= 2000e3:
-        raise ValueError(f"altitude must be 300-2000 km (LEO), got {altitude_m / 1e3:g} km")
+    if not 300e3 <= altitude_m <= 1200e3:
+        raise ValueError(f"altitude must be 300-1200 km (the LEO range of DESIGN.md), got {altitude_m / 1e3:g} km")
     if not 10.0 <= elevation_deg <= 90.0:
         raise ValueError(f"elevation must be 10-90 degrees (above the NTN minimum), got {elevation_deg:g}")
     doppler = doppler_at_elevation(altitude_m, elevation_deg, carrier_hz)
