@@ -54,9 +54,11 @@ def link_run(out: Path, kb_dir: Path, mode: str, snr: float, *extra: str) -> tup
     result = json.loads(report.read_text())
     r = result["runtime"]
     print(
-        f"{mode} {snr:g} dB: link {r['link_ms_per_frame']:.1f} ms/frame ({r['link_realtime_factor']:.2f}x real "
-        f"time at {result['fps']:g} fps), reconstruction {r['reconstruction_ms_per_frame']:.1f} ms/frame, "
-        f"end to end {r['end_to_end_realtime_factor']:.2f}x real time; metrics {json.dumps(result['metrics'])}"
+        f"{mode} {snr:g} dB: link {r['link_ms_per_frame']:.1f} ms/frame "
+        f"({r['link_realtime_factor']:.2f}x real time at {result['fps']:g} fps), "
+        f"reconstruction {r['reconstruction_ms_per_frame']:.1f} ms/frame, "
+        f"end to end {r['end_to_end_realtime_factor']:.2f}x real time; "
+        f"metrics {json.dumps(result['metrics'])}"
     )
     return result, output
 
@@ -173,10 +175,18 @@ def test_bad_parameters_get_one_clear_line(tmp_path, args, says):
 def test_an_unreadable_file_and_a_clip_without_a_face(tmp_path):
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"not a video at all" * 100)
-    assert "junk.mp4" in first_error_line(semsat_link(str(junk), "--mode", "v2a", "-o", str(tmp_path / "a.mp4")))
+    assert "junk.mp4" in first_error_line(
+        semsat_link(str(junk), "--mode", "v2a", "-o", str(tmp_path / "a.mp4"))
+    )
     blank = tmp_path / "blank.mp4"
     t = np.arange(16000) / 16000
-    write_clip(blank, np.full((25, 288, 360, 3), 90, np.uint8), 25.0, (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), 16000)
+    write_clip(
+        blank,
+        np.full((25, 288, 360, 3), 90, np.uint8),
+        25.0,
+        (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32),
+        16000,
+    )
     line = first_error_line(
         semsat_link(str(blank), "--mode", "v2a", "--transcript", "hello", "-o", str(tmp_path / "b.mp4"))
     )

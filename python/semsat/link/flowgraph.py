@@ -1,11 +1,13 @@
 """One clip over the whole simulated satellite link, as ONE GNU Radio flowgraph:
 
   semantic_encoder (one per stream) ─┐
-  digital_pdu_encoder (KB update, face keyframes; CRC + LDPC + QPSK) ─┤→ pdu_to_tagged_stream → ofdm_mapper
-  → doppler_cc (the pass's bulk Doppler) → ntn_tdl_channel_cc (uplink) → ntn_tdl_channel_cc (downlink, with the
-  slant-range delay) → doppler_cc (pre-compensation from the ephemeris) → ofdm_demapper
+  digital_pdu_encoder (KB update, face keyframes; CRC + LDPC + QPSK) ─┤→ pdu_to_tagged_stream
+  → ofdm_mapper → doppler_cc (the pass's bulk Doppler) → ntn_tdl_channel_cc (uplink)
+  → ntn_tdl_channel_cc (downlink, with the slant-range delay) → doppler_cc (pre-compensation from the
+  ephemeris) → ofdm_demapper
   → frames_to_pdu → stream_router → semantic_decoder (one per stream) ─┐
-  → digital_decoder → kb_update_sink (receiver KB) / face keyframes ───┴→ semantics_to_wire → zeromq.pub_msg_sink
+  → digital_decoder → kb_update_sink (receiver KB) / face keyframes ───┴→ semantics_to_wire
+  → zeromq.pub_msg_sink
 
 SNR: ``snr_db`` is the end-to-end Es/N0 per data subcarrier (docs/phy.md). A transparent satellite adds the
 uplink's noise to the downlink's, so the two channels share it: the uplink gets ``UPLINK_MARGIN_DB`` more
@@ -25,7 +27,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pmt
 from gnuradio import gr, pdu, semsat, zeromq
 
@@ -34,8 +35,8 @@ from ..digital_encoder import digital_pdu_encoder
 from ..frames_to_pdu import frames_to_pdu
 from ..ofdm_coded_link import FLUSH_BYTES, FLUSH_STREAM, shared_codec
 from ..ofdm_link import DEFAULT, Numerology
-from ..semantic_decoder import semantic_decoder
 from ..semantic.codec.streams import MAX_ITEMS, stream_spec
+from ..semantic_decoder import semantic_decoder
 from ..semantic_encoder import semantic_encoder, semantics_from_pmt
 from .geometry import LinkGeometry
 from .kb_update_sink import kb_update_sink
@@ -51,6 +52,7 @@ UE_SPEED_KMH = 3.0
 ARQ_ROUNDS = 4
 POLL_S = 0.005
 QUIET_POLLS = 4
+SUBSCRIBER_JOIN_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,10 @@ class LinkFlowgraph(gr.top_block):
         self.counter = symbol_counter(COUNTED)
         to_stream = pdu.pdu_to_tagged_stream(gr.types.complex_t, "packet_len")
         # A packet must fit the buffer between it and the mapper whole (GNU Radio's default holds 4096).
-        longest = max(codec.layout(max_digital_bytes, self.digital.frame_type).symbols, MAX_ITEMS * max(
-            stream_spec(s).symbols_per_item for s in streams
-        ))
+        longest = max(
+            codec.layout(max_digital_bytes, self.digital.frame_type).symbols,
+            MAX_ITEMS * max(stream_spec(s).symbols_per_item for s in streams),
+        )
         to_stream.set_min_output_buffer(1 << math.ceil(math.log2(4 * longest)))
         self.mapper = semsat.ofdm_mapper(*num.args())
         up_db, down_db = cfg.link_snrs_db()
@@ -232,11 +235,16 @@ class LinkFlowgraph(gr.top_block):
 
     def send(self, tx: Transmission, timeout_s: float) -> tuple[int, bool | None]:
         """Posts the clip and waits until it is through; returns (KB packets retransmitted, delivered)."""
+        # One source at a time, each framed before the next starts, so the order of the frames on the air
+        # (and with it the fading and noise each one meets) follows from the seed alone.
+        deadline = time.monotonic() + timeout_s
         for i, packet in enumerate(tx.kb_packets):  # the update first: the receiver needs it to render
             self._post_digital(packet, KB_UPDATE_STREAM, i)
         if tx.keyframes is not None:
             self._post_digital(tx.keyframes, KEYFRAME_STREAM, 0)
         for stream, messages in tx.semantics.items():
+            while self.counter.seen() < self._posted:
+                self._check(deadline, "the encoders did not send their PDUs")
             for message in messages:
                 self._posted += self._windows(stream, message)
                 self.encoders[stream]._post(pmt.intern("in"), message)
@@ -257,6 +265,9 @@ class LinkFlowgraph(gr.top_block):
         delivered = None
         if tx.kb_packets:
             delivered = not (set(range(len(tx.kb_packets))) - self.kb_sink.received(tx.update_id))
+            # The record must be in the receiver's KB before the clip reaches the reconstruction.
+            while delivered and not (self.kb_sink.stored() or self.kb_sink.errors()):
+                self._check(deadline, "the KB update was not stored")
         return retransmitted, delivered
 
     def _windows(self, stream: str, message: pmt.pmt_base) -> int:
@@ -278,10 +289,13 @@ def run_clip(
     """Runs the clip through the link; the wire messages go out on ``endpoint`` (bound here)."""
     digital = [*tx.kb_packets, *([tx.keyframes] if tx.keyframes is not None else []), bytes(FLUSH_BYTES)]
     top = LinkFlowgraph(cfg, streams, context, endpoint, kb_path, max(len(p) for p in digital))
-    start = time.perf_counter()
+    start = bound = time.perf_counter()
     top.start()
     try:
         retransmitted, delivered = top.send(tx, timeout_s)
+        # ZMQ's PUB side drops what it sends before a subscriber has joined; the reconstruction process
+        # subscribed before the sink bound and reconnects within its 100 ms retry interval.
+        time.sleep(max(0.0, SUBSCRIBER_JOIN_S - (time.perf_counter() - bound)))
         top.wire._post(pmt.intern("finish"), pmt.PMT_T)
         deadline = time.monotonic() + 30
         while not top.wire.finished():

@@ -64,14 +64,12 @@ class LinkGeometry:
             "fspl_db": self.fspl_db,
             "carrier_hz": self.carrier_hz,
             "doppler_hz": [min(self.doppler_hz), max(self.doppler_hz)],
-            "residual_doppler_hz": float(
-                np.max(np.abs(np.subtract(self.doppler_hz, self.compensation_hz)))
-            ),
+            "residual_doppler_hz": float(np.max(np.abs(np.subtract(self.doppler_hz, self.compensation_hz)))),
         }
 
 
 def slant_range_m(altitude_m: float, elevation_deg: float) -> float:
-    """Distance from a station to a satellite at ``altitude_m`` seen at ``elevation_deg`` (spherical Earth)."""
+    """Station-to-satellite distance at ``altitude_m`` seen at ``elevation_deg`` (spherical Earth)."""
     e = math.radians(elevation_deg)
     r = EARTH_RADIUS_M
     return math.sqrt((r + altitude_m) ** 2 - (r * math.cos(e)) ** 2) - r * math.sin(e)
@@ -79,7 +77,9 @@ def slant_range_m(altitude_m: float, elevation_deg: float) -> float:
 
 def at_elevation(altitude_m: float, elevation_deg: float, carrier_hz: float = CARRIER_HZ) -> LinkGeometry:
     if not 300e3 <= altitude_m <= 1200e3:
-        raise ValueError(f"altitude must be 300-1200 km (the LEO range of DESIGN.md), got {altitude_m / 1e3:g} km")
+        raise ValueError(
+            f"altitude must be 300-1200 km (the LEO range of DESIGN.md), got {altitude_m / 1e3:g} km"
+        )
     if not 10.0 <= elevation_deg <= 90.0:
         raise ValueError(f"elevation must be 10-90 degrees (above the NTN minimum), got {elevation_deg:g}")
     doppler = doppler_at_elevation(altitude_m, elevation_deg, carrier_hz)
@@ -110,7 +110,9 @@ def from_tle(
         TLE_MIN_ELEVATION_DEG,
     )  # fmt: skip
     if not passes:
-        raise ValueError(f"{path}: no complete pass above {TLE_MIN_ELEVATION_DEG:g} deg within a day of {start}")
+        raise ValueError(
+            f"{path}: no complete pass above {TLE_MIN_ELEVATION_DEG:g} deg within a day of {start}"
+        )
     p = passes[0]
     peak = float(p.time_s[int(np.argmax(p.elevation_deg))])
     begin = max(float(p.time_s[0]), peak - clip_seconds / 2)
@@ -118,8 +120,9 @@ def from_tle(
     truth = np.interp(begin + np.array(times), p.time_s, p.doppler_hz)
     believed = np.interp(begin + np.array(times) + EPHEMERIS_ERROR_S, p.time_s, p.doppler_hz)
     utc = p.start_utc.isoformat() if p.start_utc else "?"
+    peak_deg = float(p.elevation_deg.max())
     return LinkGeometry(
-        f"TLE {name or Path(path).name}: pass from {utc}, clip at t={begin:.0f} s (peak {p.elevation_deg.max():.1f} deg)",
+        f"TLE {name or Path(path).name}: pass from {utc}, clip at t={begin:.0f} s (peak {peak_deg:.1f} deg)",
         float(p.altitude_m),
         float(np.interp(begin, p.time_s, p.elevation_deg)),
         float(np.interp(begin, p.time_s, p.slant_range_m)),

@@ -10,4 +10,8 @@ KB_UPDATE_STREAM = 10
 KEYFRAME_STREAM = 11
 
 # The report's name of each counted stream id (flush packets are not counted).
-COUNTED = {**{i: name for name, i in STREAM_IDS.items()}, KB_UPDATE_STREAM: "kb_update", KEYFRAME_STREAM: "face_keyframes"}
+COUNTED = {
+    **{i: name for name, i in STREAM_IDS.items()},
+    KB_UPDATE_STREAM: "kb_update",
+    KEYFRAME_STREAM: "face_keyframes",
+}

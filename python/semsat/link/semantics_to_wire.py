@@ -63,7 +63,8 @@ def fit_durations(durations: npt.NDArray, n_phones: int, clip_frames: int) -> np
 
 class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
     """Semantics PDUs on "in", the digital decoder's PDUs on "keyframes" (those of KEYFRAME_STREAM, laid
-    out by sender.keyframe_bytes), any message on "finish" -> SemanticMessage PDUs on "out" (``sent()`` counts them, ``repairs()`` the fixes)."""
+    out by sender.keyframe_bytes), any message on "finish" -> SemanticMessage PDUs on "out" (``sent()``
+    counts them, ``repairs()`` the fixes)."""
 
     def __init__(self, context: ClipContext) -> None:
         gr.basic_block.__init__(self, name="semantics_to_wire", in_sig=None, out_sig=None)
@@ -203,7 +204,11 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
             self._count(self._repairs, "phonemes_lost")
             phonemes = np.array([PHONES.index(SILENCE)])
         durations = self._joined("durations")
-        if len(durations) != len(phonemes) or int(np.sum(durations)) != c.clip_frames or np.any(durations < 1):
+        if (
+            len(durations) != len(phonemes)
+            or int(np.sum(durations)) != c.clip_frames
+            or np.any(durations < 1)
+        ):
             self._count(self._repairs, "durations_fitted")
         self._publish(self._message("phonemes", phonemes.astype(np.int16)))
         self._publish(self._message("durations", fit_durations(durations, len(phonemes), c.clip_frames)))

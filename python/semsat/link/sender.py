@@ -17,12 +17,12 @@ import pmt
 
 from ..media.clip import Clip, read_clip
 from ..media.face_crop import crop_frames
+from ..phy.framing import MAX_PAYLOAD_BYTES
 from ..semantic.extract.expression_model import installed_model_tag
 from ..semantic.features import ClipFeatures, FeaturesError
 from ..semantic.kb import KnowledgeBase, UpdateDecision, as_received, decide, reference_record
 from ..semantic.kb.record import IdentityRecord
 from ..semantic.keyframes import DEFAULT_KEYFRAME_STEP, select_keyframes
-from ..phy.framing import MAX_PAYLOAD_BYTES
 from .flowgraph import Transmission
 from .kb_update import update_packets
 
@@ -38,7 +38,9 @@ class SenderClip:
     extraction_seconds: float
 
 
-def load_features(path: Path, transcript: str | None, cache: Path = FEATURES_CACHE) -> tuple[ClipFeatures, float]:
+def load_features(
+    path: Path, transcript: str | None, cache: Path = FEATURES_CACHE
+) -> tuple[ClipFeatures, float]:
     """The clip's features from the cache, or extracted now (then cached); and the seconds extraction took
     (0 when cached)."""
     import time
@@ -77,11 +79,15 @@ def identity_update(sender: SenderClip) -> IdentityRecord:
     from ..semantic.generate.voice_profile import voice_profile_from_clip
 
     clip, features = sender.clip, sender.features
-    voice = voice_profile_from_clip(clip.audio, clip.sample_rate, align(clip.audio, clip.sample_rate, features.text))
+    voice = voice_profile_from_clip(
+        clip.audio, clip.sample_rate, align(clip.audio, clip.sample_rate, features.text)
+    )
     return as_received(reference_record(features, sender.crops, voice.to_dict()))
 
 
-def kb_decision(sender: SenderClip, kb: KnowledgeBase, level: int) -> tuple[UpdateDecision, IdentityRecord | None]:
+def kb_decision(
+    sender: SenderClip, kb: KnowledgeBase, level: int
+) -> tuple[UpdateDecision, IdentityRecord | None]:
     """The L0-L3 decision against the sender's KB and, when it says update, the record (stored in the
     sender's KB: both ends hold the same once it is delivered)."""
     decision = decide(kb, sender.features, sender.crops, level)

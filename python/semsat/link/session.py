@@ -25,13 +25,21 @@ from ..media.clip import read_clip
 from ..semantic.codec.streams import MODE_STREAMS
 from ..semantic.kb import KnowledgeBase, update_symbols
 from .flowgraph import ChannelConfig, LinkRun, run_clip
-from .geometry import LinkGeometry
 from .semantics_to_wire import ClipContext
 from .sender import SenderClip, kb_decision, transmission
 
 RECONSTRUCT_TIMEOUT_S = 600.0
 CLIP_QUIET_S = 0.5  # the clip arrives as one burst (semantics_to_wire): closed after this much quiet
-REPORT_METRICS = ("akd_px", "mouth_akd_px", "psnr_db", "ssim", "csim", "identity_distance", "wer", "av_offset_frames")
+REPORT_METRICS = (
+    "akd_px",
+    "mouth_akd_px",
+    "psnr_db",
+    "ssim",
+    "csim",
+    "identity_distance",
+    "wer",
+    "av_offset_frames",
+)
 
 
 @dataclass(frozen=True)
@@ -77,15 +85,28 @@ def run_link(
 
     mode = request.mode.upper()
     streams = MODE_STREAMS[request.mode]
-    context = ClipContext(clip_id, mode, float(features.fps), features.n_frames, features.speaker, time.time_ns())
+    context = ClipContext(
+        clip_id, mode, float(features.fps), features.n_frames, features.speaker, time.time_ns()
+    )
     endpoint = free_endpoint()
     work = output.parent / f".{output.stem}-reconstruct"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     process = subprocess.Popen(
         [
-            *reconstruct_command(), "--connect", endpoint, "--output-dir", str(work), "--kb", str(receiver_kb),
-            "--max-clips", "1", "--timeout", str(RECONSTRUCT_TIMEOUT_S), "--clip-timeout", str(CLIP_QUIET_S),
+            *reconstruct_command(),
+            "--connect",
+            endpoint,
+            "--output-dir",
+            str(work),
+            "--kb",
+            str(receiver_kb),
+            "--max-clips",
+            "1",
+            "--timeout",
+            str(RECONSTRUCT_TIMEOUT_S),
+            "--clip-timeout",
+            str(CLIP_QUIET_S),
         ],  # fmt: skip
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -107,7 +128,9 @@ def run_link(
             process.wait()
     written = sorted(work.glob("*.mp4"))
     if process.returncode != 0 or not written:
-        raise RuntimeError(f"semsat-reconstruct wrote no clip (exit {process.returncode}): {stderr.strip()[-500:]}")
+        raise RuntimeError(
+            f"semsat-reconstruct wrote no clip (exit {process.returncode}): {stderr.strip()[-500:]}"
+        )
     shutil.move(str(written[0]), output)
     shutil.rmtree(work, ignore_errors=True)
 
@@ -130,7 +153,9 @@ def run_link(
     return report, reconstruction
 
 
-def build_report(sender, request, output, decision, update, run: LinkRun, result, reconstruct_s, evaluate_s) -> dict:
+def build_report(
+    sender, request, output, decision, update, run: LinkRun, result, reconstruct_s, evaluate_s
+) -> dict:
     features = sender.features
     frames = features.n_frames
     seconds = frames / features.fps

@@ -27,12 +27,16 @@ def side_by_side(
         tiles = [original[i], reconstruction[i], original[0]]
         tiles = [t.copy() for t in tiles]
         for tile, label in zip(tiles, COLUMNS, strict=True):
-            cv2.putText(tile, f"{label} #{i}", (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 0), 1, cv2.LINE_AA)
+            cv2.putText(
+                tile, f"{label} #{i}", (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 0), 1, cv2.LINE_AA
+            )
         lines.append(np.concatenate(tiles, axis=1))
     return np.concatenate(lines, axis=0)
 
 
-def write_side_by_side(path: Path, original: npt.NDArray[np.uint8], reconstruction: npt.NDArray[np.uint8]) -> None:
+def write_side_by_side(
+    path: Path, original: npt.NDArray[np.uint8], reconstruction: npt.NDArray[np.uint8]
+) -> None:
     image = side_by_side(original, reconstruction)
     if not cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR)):
         raise OSError(f"{path}: cannot write the image")
