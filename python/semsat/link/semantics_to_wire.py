@@ -76,6 +76,7 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self._sent: Counter[str] = Counter()
         self._repairs: Counter[str] = Counter()
         self._finished = False
+        self._text = ""
         for port in ("in", "keyframes", "finish"):
             self.message_port_register_in(pmt.intern(port))
         self.message_port_register_out(pmt.intern("out"))
@@ -90,6 +91,11 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
     def repairs(self) -> dict[str, int]:
         with self._lock:
             return dict(self._repairs)
+
+    def text(self) -> str:
+        """The text the clip's message carried (set on "finish")."""
+        with self._lock:
+            return self._text
 
     def finished(self) -> bool:
         with self._lock:
@@ -189,6 +195,8 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
             if keyframes is not None:
                 self._publish(self._message("face_keyframes", keyframes))
         text = self._joined("text").astype(np.uint8).tobytes().decode("utf-8", errors="replace")
+        with self._lock:
+            self._text = text
         self._publish(self._message("text", text))
         if c.mode == "A2V":
             self._a2v_speech()

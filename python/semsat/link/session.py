@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,7 @@ class LinkRequest:
     kb_dir: Path
     kb_level: int = 2
     wer: bool = True
+    asr_grammar: str | None = None  # "grid": WER with the ASR constrained to GRID sentences
     metrics: bool = True  # False: no evaluation (the report's metrics are empty)
 
 
@@ -143,7 +145,7 @@ def run_link(
             sender.clip,
             received,
             reference_text=features.text,
-            transcribe=asr_transcribe if request.wer else None,
+            transcribe=partial(asr_transcribe, grammar=request.asr_grammar) if request.wer else None,
             crop_boxes=features.crop_boxes,
         )
     evaluate_s = time.perf_counter() - start
@@ -171,6 +173,7 @@ def build_report(
         "frames": frames,
         "fps": features.fps,
         "text_sent": features.text,
+        "text_received": run.text_received,
         "channel": {
             "model": f"NTN-TDL-{request.channel.model}",
             "snr_db": request.channel.snr_db,
