@@ -175,6 +175,30 @@ def test_at_0_db_the_link_completes_and_degrades(tmp_path, kb_dir, v2a_high):
     assert value(low, "psnr_db") < value(high, "psnr_db")
 
 
+def test_a_tle_pass(tmp_path, kb_dir, v2a_high):
+    """--pass: the ISS over Munich from its TLE's epoch; the Doppler follows the pass, the terminal
+    pre-compensates it from an ephemeris read 0.5 s late, and the clip comes through."""
+    tle = tmp_path / "iss.tle"
+    tle.write_text(
+        "ISS (ZARYA)\n1 25544U 98067A   19343.69339541  .00001764  00000-0  38792-4 0  9991\n"
+        "2 25544  51.6439 211.2001 0007417  17.6667  85.6398 15.50103472202482\n"
+    )
+    output, report = tmp_path / "pass.mp4", tmp_path / "pass.json"
+    done = semsat_link(
+        str(CLIP), "--mode", "v2a", "--snr", "12", "--pass", str(tle), "--kb-dir", str(kb_dir),
+        "--transcript", TRANSCRIPT, "--no-wer", "-o", str(output), "--report", str(report),
+    )  # fmt: skip
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    result = json.loads(report.read_text())
+    channel = result["channel"]
+    print(f"TLE pass: {channel['geometry']}, Doppler {channel['doppler_hz']} Hz, residual "
+          f"{channel['residual_doppler_hz']:.0f} Hz, AKD {value(result, 'akd_px'):.2f} px")  # fmt: skip
+    assert "ISS" in channel["geometry"] and channel["elevation_deg"] >= 10.0
+    assert 0.0 < channel["residual_doppler_hz"] < 1000.0
+    assert read_clip(output).n_frames == result["frames"]
+    assert value(result, "akd_px") < value(result, "akd_px", "frozen")
+
+
 def first_error_line(done: subprocess.CompletedProcess) -> str:
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("semsat-link: error:")]

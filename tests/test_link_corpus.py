@@ -52,6 +52,7 @@ def scores() -> list[dict[str, float]]:
         row = {"clip": path.stem, "frozen": akd(reference, np.repeat(reference[:1], len(reference), 0)).mean}
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
+            (work / "kb").mkdir()
             for side in ("sender", "receiver"):
                 with KnowledgeBase(work / "kb" / f"{side}.sqlite") as kb:
                     kb.put(record)

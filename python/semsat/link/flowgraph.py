@@ -15,9 +15,11 @@ and the downlink what is left (1/snr = 1/snr_up + 1/snr_down). Each has its own 
 
 The encoders' stream waits for PDUs and never ends, so a run is driven from here (as ofdm_coded_link does):
 post the PDUs, then flush packets until the demapper has read past the last payload frame (channel latency
-and look-ahead included), wait until the receiver is quiet, retransmit KB-update packets that did not arrive
-(``ARQ_ROUNDS``; a KB update is not real-time traffic, and every retransmitted symbol is counted), then
-"finish": the whole-clip streams and the end-of-clip message go to the reconstruction process.
+and look-ahead included), wait until the receiver is quiet, retransmit the digital packets that did not
+arrive (KB-update packets and A2V's keyframe packet; up to ``ARQ_ROUNDS``, as a HARQ/ARQ would on a LEO link
+whose round trip of tens of ms is short beside a clip; the acknowledgements are read from the receiver's
+state, the return channel itself is not simulated; every retransmitted symbol is counted), then "finish":
+the whole-clip streams and the end-of-clip message go to the reconstruction process.
 """
 
 from __future__ import annotations
@@ -235,7 +237,8 @@ class LinkFlowgraph(gr.top_block):
         self._payload_end = float(self.mapper.nitems_written(0))
 
     def send(self, tx: Transmission, timeout_s: float) -> tuple[int, bool | None]:
-        """Posts the clip and waits until it is through; returns (KB packets retransmitted, delivered)."""
+        """Posts the clip and waits until it is through; returns (digital packets retransmitted, whether
+        the KB update was delivered: None without one)."""
         # One source at a time, each framed before the next starts, so the order of the frames on the air
         # (and with it the fading and noise each one meets) follows from the seed alone.
         deadline = time.monotonic() + timeout_s
@@ -253,13 +256,16 @@ class LinkFlowgraph(gr.top_block):
         self._flush()
         self._wait_through(timeout_s)
         retransmitted = 0
-        for _ in range(ARQ_ROUNDS if tx.kb_packets else 0):
+        for _ in range(ARQ_ROUNDS):
             missing = sorted(set(range(len(tx.kb_packets))) - self.kb_sink.received(tx.update_id))
-            if not missing:
+            keyframes_missing = tx.keyframes is not None and not self.wire.has_keyframes()
+            if not missing and not keyframes_missing:
                 break
             for i in missing:
                 self._post_digital(tx.kb_packets[i], KB_UPDATE_STREAM, i)
-            retransmitted += len(missing)
+            if keyframes_missing:
+                self._post_digital(tx.keyframes, KEYFRAME_STREAM, 1)
+            retransmitted += len(missing) + keyframes_missing
             self._payload_done()
             self._flush()
             self._wait_through(timeout_s)

@@ -38,3 +38,30 @@ def test_doppler_and_delay_at_an_elevation():
 def test_impossible_geometry_is_refused(altitude, elevation):
     with pytest.raises(ValueError):
         at_elevation(altitude, elevation)
+
+
+ISS = (
+    "ISS (ZARYA)\n"
+    "1 25544U 98067A   19343.69339541  .00001764  00000-0  38792-4 0  9991\n"
+    "2 25544  51.6439 211.2001 0007417  17.6667  85.6398 15.50103472202482\n"
+)
+
+
+def test_a_tle_pass_centres_the_clip_on_its_peak(tmp_path):
+    """The ISS over Greenwich: Doppler within the orbit's v/c f_c, the clip at the pass's peak, and the
+    terminal's ephemeris 0.5 s late leaves at most the Doppler rate's worth of residual."""
+    from datetime import UTC, datetime
+
+    from gnuradio.semsat.link.geometry import EPHEMERIS_ERROR_S, from_tle
+    from gnuradio.semsat.orbit import max_doppler_rate
+
+    tle = tmp_path / "iss.tle"
+    tle.write_text(ISS)
+    g = from_tle(tle, 51.48, 0.0, datetime(2019, 12, 9, 16, 38, tzinfo=UTC), 3.0)
+    assert 380e3 < g.altitude_m < 440e3 and g.elevation_deg >= 10.0
+    limit = orbital_speed(g.altitude_m) / SPEED_OF_LIGHT * 2e9
+    assert all(abs(f) < limit for f in g.doppler_hz)
+    residual = max(abs(a - b) for a, b in zip(g.doppler_hz, g.compensation_hz, strict=True))
+    assert 0.0 < residual <= max_doppler_rate(g.altitude_m, 2e9) * EPHEMERIS_ERROR_S
+    assert g.delay_s == pytest.approx(g.slant_range_m / SPEED_OF_LIGHT)
+    assert "ISS" in g.description

@@ -97,6 +97,10 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         with self._lock:
             return self._text
 
+    def has_keyframes(self) -> bool:
+        with self._lock:
+            return self._keyframes is not None
+
     def finished(self) -> bool:
         with self._lock:
             return self._finished

@@ -196,11 +196,11 @@ def build_report(
             "reasons": decision.reasons,
             "checks": decision.checks,
             "packets": run.pdus.get("kb_update", 0),
-            "retransmitted_packets": run.retransmitted_packets,
             "delivered": run.kb_update_delivered,
             "update_cost_estimate_symbols": estimate,
             "errors": run.kb_errors,
         },
+        "digital_path": {"retransmitted_packets": run.retransmitted_packets},
         "metrics": metrics,
         "runtime": {
             "extraction_s": sender.extraction_seconds,
