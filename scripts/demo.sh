@@ -10,6 +10,6 @@ OUT="${1:-$ROOT/out}"
 mkdir -p "$OUT"
 "$VENV/bin/python" "$VENV/bin/semsat-link" "$ROOT/examples/media/grid_bbaf2n.mpg" \
   --mode v2a --snr 12 --altitude 600 --channel A --elevation 45 --seed 1 \
-  --transcript "bin blue at f two now" \
+  --transcript "bin blue at f two now" --asr-grammar grid \
   -o "$OUT/semsat-link.mp4" --report "$OUT/semsat-link.json" --side-by-side "$OUT/semsat-link.png"
 echo "demo: wrote $OUT/semsat-link.mp4, $OUT/semsat-link.json and $OUT/semsat-link.png"
