@@ -38,7 +38,7 @@ from ..frames_to_pdu import frames_to_pdu
 from ..ofdm_coded_link import FLUSH_BYTES, FLUSH_STREAM, shared_codec
 from ..ofdm_link import DEFAULT, Numerology
 from ..semantic.codec.streams import MAX_ITEMS, stream_spec
-from ..semantic_decoder import semantic_decoder
+from ..semantic_decoder import DROP_REASONS, semantic_decoder
 from ..semantic_encoder import semantic_encoder, semantics_from_pmt
 from .geometry import LinkGeometry
 from .kb_update_sink import kb_update_sink
@@ -179,7 +179,9 @@ class LinkFlowgraph(gr.top_block):
         self.msg_connect(self.digital_rx, "out", self.wire, "keyframes")
         self.msg_connect(self.wire, "out", self.publisher, "in")
         self._flush_seq = 0
-        self._posted = 0
+        self._posted = 0  # PHY frames the mapper must have made so far
+        self._payload_end = 0.0  # mapper output samples at the end of the last payload posted
+        self._target = 0.0  # samples past the payload's end the demapper must read
 
     # -- driving -------------------------------------------------------------------------------------
     def _post_digital(self, payload: bytes, stream_id: int, seq: int) -> None:
@@ -210,16 +212,30 @@ class LinkFlowgraph(gr.top_block):
         previous, quiet = None, 0
         while quiet < QUIET_POLLS:
             self._check(deadline, "the receiver did not settle")
+            stats = [d.stats() for d in self.decoders.values()]
+            semantic_out = sum(s["decoded"] + s["concealed"] for s in stats)
+            semantic_in = sum(s["decoded"] + sum(s[r] for r in DROP_REASONS) for s in stats)
+            routed = self.router.counts()
+            digital_out = self.digital_rx.stats()["decoded"]
             state = (
                 self.demapper.nitems_written(0),
                 self.frames.nitems_read(0),
                 self.digital_rx.nitems_read(0),
-                tuple(sorted(self.router.counts().items())),
-                tuple(sum(d.stats().values()) for d in self.decoders.values()),
-                self.digital_rx.stats()["frames"],
-                tuple(sorted(self.wire.sent().items())),
+                tuple(sorted(routed.items())),
+                semantic_in,
+                digital_out,
             )
-            drained = state[1] == state[0] and state[2] == state[0]
+            # Every stream item and every message is consumed where it goes, and nothing moved since the last
+            # look (messages travel between threads: a queue may be non-empty while the counts agree).
+            drained = (
+                state[1] == state[0]
+                and state[2] == state[0]
+                and sum(routed.values()) == self.frames.stats()["frames"]
+                and sum(n for s, n in routed.items() if s != "unrouted") == semantic_in
+                and self.wire.handled("in") == semantic_out
+                and self.wire.handled("keyframes") == digital_out
+                and self.kb_sink.handled() == digital_out
+            )
             quiet = quiet + 1 if drained and state == previous else 0
             previous = state
 

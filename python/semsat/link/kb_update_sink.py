@@ -25,12 +25,18 @@ class kb_update_sink(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self._lock = threading.Lock()
         self._stored: list[str] = []
         self._errors: list[str] = []
+        self._handled = 0
         self.message_port_register_in(pmt.intern("in"))
         self.set_msg_handler(pmt.intern("in"), self._handle)
 
     def received(self, update_id: int) -> set[int]:
         with self._lock:
             return set(self._assembler.chunks.get(update_id, {}))
+
+    def handled(self) -> int:
+        """PDUs taken so far, of any stream."""
+        with self._lock:
+            return self._handled
 
     def stored(self) -> list[str]:
         with self._lock:
@@ -41,6 +47,13 @@ class kb_update_sink(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
             return list(self._errors)
 
     def _handle(self, msg: pmt.pmt_base) -> None:
+        try:
+            self._take(msg)
+        finally:
+            with self._lock:
+                self._handled += 1
+
+    def _take(self, msg: pmt.pmt_base) -> None:
         stream_id = pmt.dict_ref(pmt.car(msg), pmt.intern("stream_id"), pmt.PMT_NIL)
         if not pmt.is_integer(stream_id) or pmt.to_long(stream_id) != KB_UPDATE_STREAM:
             return

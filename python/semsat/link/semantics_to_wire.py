@@ -77,6 +77,7 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self._repairs: Counter[str] = Counter()
         self._finished = False
         self._text = ""
+        self._handled: Counter[str] = Counter()
         for port in ("in", "keyframes", "finish"):
             self.message_port_register_in(pmt.intern(port))
         self.message_port_register_out(pmt.intern("out"))
@@ -96,6 +97,11 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         """The text the clip's message carried (set on "finish")."""
         with self._lock:
             return self._text
+
+    def handled(self, port: str) -> int:
+        """Messages taken from ``port`` ("in" or "keyframes") so far."""
+        with self._lock:
+            return self._handled[port]
 
     def has_keyframes(self) -> bool:
         with self._lock:
@@ -131,6 +137,12 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         )
 
     def _semantics(self, msg: pmt.pmt_base) -> None:
+        try:
+            self._take_semantics(msg)
+        finally:
+            self._count(self._handled, "in")
+
+    def _take_semantics(self, msg: pmt.pmt_base) -> None:
         meta = pmt.car(msg)
         stream = pmt.symbol_to_string(pmt.dict_ref(meta, pmt.intern("stream"), pmt.intern("")))
         seq = pmt.dict_ref(meta, pmt.intern("seq"), pmt.PMT_NIL)
@@ -165,6 +177,12 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
             self._faces[seq] = self._message("face_params", frames, seq, first, len(frames))
 
     def _keyframe_bytes(self, msg: pmt.pmt_base) -> None:
+        try:
+            self._take_keyframes(msg)
+        finally:
+            self._count(self._handled, "keyframes")
+
+    def _take_keyframes(self, msg: pmt.pmt_base) -> None:
         stream_id = pmt.dict_ref(pmt.car(msg), pmt.intern("stream_id"), pmt.PMT_NIL)
         if not pmt.is_integer(stream_id) or pmt.to_long(stream_id) != KEYFRAME_STREAM:
             return  # another digital stream
