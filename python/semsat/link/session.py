@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,50 +92,50 @@ def run_link(
         clip_id, mode, float(features.fps), features.n_frames, features.speaker, time.time_ns()
     )
     endpoint = free_endpoint()
-    work = output.parent / f".{output.stem}-reconstruct"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    process = subprocess.Popen(
-        [
-            *reconstruct_command(),
-            "--connect",
-            endpoint,
-            "--output-dir",
-            str(work),
-            "--kb",
-            str(receiver_kb),
-            "--max-clips",
-            "1",
-            "--timeout",
-            str(RECONSTRUCT_TIMEOUT_S),
-            "--clip-timeout",
-            str(CLIP_QUIET_S),
-        ],  # fmt: skip
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert process.stdout is not None
-        process.stdout.readline()  # "listening on ...": subscribed before the flowgraph binds and publishes
-        stage("link (GNU Radio flowgraph)")
-        run = run_clip(request.channel, streams, context, tx, endpoint, str(receiver_kb))
-        stage("reconstruction (semsat-reconstruct)")
-        start = time.perf_counter()
-        stdout, stderr = process.communicate(timeout=RECONSTRUCT_TIMEOUT_S)
-        reconstruct_s = time.perf_counter() - start
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    written = sorted(work.glob("*.mp4"))
-    if process.returncode != 0 or not written:
-        raise RuntimeError(
-            f"semsat-reconstruct wrote no clip (exit {process.returncode}): {stderr.strip()[-500:]}"
+    with (
+        tempfile.TemporaryDirectory(prefix=".semsat-reconstruct-", dir=output.parent) as work,
+        tempfile.TemporaryFile("w+") as log,
+    ):
+        process = subprocess.Popen(
+            [
+                *reconstruct_command(),
+                "--connect",
+                endpoint,
+                "--output-dir",
+                work,
+                "--kb",
+                str(receiver_kb),
+                "--max-clips",
+                "1",
+                "--timeout",
+                str(RECONSTRUCT_TIMEOUT_S),
+                "--clip-timeout",
+                str(CLIP_QUIET_S),
+            ],  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=log,  # a file: warnings can never fill a pipe nobody reads during the run
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-    shutil.move(str(written[0]), output)
-    shutil.rmtree(work, ignore_errors=True)
+        try:
+            assert process.stdout is not None
+            process.stdout.readline()  # "listening on ...": subscribed before the flowgraph binds
+            stage("link (GNU Radio flowgraph)")
+            run = run_clip(request.channel, streams, context, tx, endpoint, str(receiver_kb))
+            stage("reconstruction (semsat-reconstruct)")
+            start = time.perf_counter()
+            stdout, _ = process.communicate(timeout=RECONSTRUCT_TIMEOUT_S)
+            reconstruct_s = time.perf_counter() - start
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        written = sorted(Path(work).glob("*.mp4"))
+        if process.returncode != 0 or not written:
+            log.seek(0)
+            last = ([line for line in log.read().splitlines() if line.strip()] or ["no message"])[-1]
+            raise RuntimeError(f"semsat-reconstruct wrote no clip (exit {process.returncode}): {last}")
+        shutil.move(str(written[0]), output)
 
     stage("metrics")
     start = time.perf_counter()
