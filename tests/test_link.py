@@ -160,6 +160,7 @@ def test_the_report_counts_what_was_sent(v2a_high):
     assert report["symbols"]["kb_update"] == symbols["kb_update"]
     for metric in ("akd_px", "psnr_db", "csim", "wer", "av_offset_frames"):
         assert set(report["metrics"][metric]) >= {"output", "frozen"}
+    assert set(report["metrics"]["speech_vs_original_lips"]) >= {"lag_frames", "peak_correlation"}
     for key in ("link_ms_per_frame", "reconstruction_ms_per_frame", "link_realtime_factor"):
         assert report["runtime"][key] > 0
     decoders = report["receiver"]["semantic_decoders"]

@@ -22,8 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..effect.akd import frame_landmarks
+from ..effect.av_offset import av_offset
 from ..effect.evaluate import asr_transcribe, evaluate
-from ..media.clip import read_clip
+from ..media.clip import Clip, read_clip
 from ..semantic.codec.streams import MODE_STREAMS
 from ..semantic.kb import KnowledgeBase, update_symbols
 from .flowgraph import ChannelConfig, LinkRun, run_clip
@@ -41,6 +43,7 @@ REPORT_METRICS = (
     "identity_distance",
     "wer",
     "av_offset_frames",
+    "speech_vs_original_lips",
 )
 
 
@@ -149,11 +152,24 @@ def run_link(
             transcribe=partial(asr_transcribe, grammar=request.asr_grammar) if request.wer else None,
             crop_boxes=features.crop_boxes,
         )
+        result["metrics"]["speech_vs_original_lips"] = lips_offset(sender, received)
     evaluate_s = time.perf_counter() - start
     reconstruction = received.frames
     report = build_report(sender, request, output, decision, update, run, result, reconstruct_s, evaluate_s)
     report["receiver"]["reconstruct_log"] = stdout.strip().splitlines()[-4:]
     return report, reconstruction
+
+
+def lips_offset(sender: SenderClip, received: Clip) -> dict[str, object]:
+    """The received speech's lag against the ORIGINAL lips (issue 4's sync measure): evaluate's own offset
+    pairs the output's audio with the output's mouth, which a small rendered mouth motion leaves undefined."""
+    offset = av_offset(frame_landmarks(sender.crops), received.audio, received.sample_rate, received.fps)
+    correlation = float(offset.peak_correlation)
+    return {
+        "lag_frames": offset.lag_frames,
+        "peak_correlation": correlation if np.isfinite(correlation) else None,
+        "why_missing": offset.reason,
+    }
 
 
 def build_report(
