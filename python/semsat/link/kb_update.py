@@ -1,11 +1,11 @@
 """A knowledge-base update as bytes for the digital path, split into packets, and back.
 
-The bytes are what update_cost.update_symbols prices: the reference (and open-mouth) frame as JPEG q 85,
-the 12 reference parameters as float32, the meshes and the identity embedding as float16, the voice profile
-as compact JSON and the speaker handle, behind a JSON table of contents. Each packet carries
-``PACKET_HEADER`` (update id, packet index, packet count) and up to ``PACKET_BYTES`` of the update; the
-digital path adds its CRC-32 and LDPC, so a packet arrives whole or not at all. The receiver rebuilds the
-record only from every packet of one update id (``UpdateAssembler``).
+The bytes are what update_cost.update_symbols prices: the reference (and open-mouth and closed-eye) frames
+as JPEG q 85, the 12 reference parameters and the hair-follow share as float32, the meshes and the identity
+embedding as float16, the voice profile as compact JSON and the speaker handle, behind a JSON table of
+contents. Each packet carries ``PACKET_HEADER`` (update id, packet index, packet count) and up to
+``PACKET_BYTES`` of the update; the digital path adds its CRC-32 and LDPC, so a packet arrives whole or not
+at all. The receiver rebuilds the record only from every packet of one update id (``UpdateAssembler``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..semantic.kb.record import EMBEDDING_SHAPE, MESH_SHAPE, PARAMS_SHAPE, IdentityRecord
+from ..semantic.kb.record import (
+    EMBEDDING_SHAPE,
+    MESH_SHAPE,
+    OPTIONAL_PAIRS,
+    PARAMS_SHAPE,
+    IdentityRecord,
+)
 from ..semantic.kb.update_cost import decode_jpeg, encode_jpeg
 
 PACKET_BYTES = 1500
@@ -30,9 +36,13 @@ def _parts(record: IdentityRecord) -> dict[str, bytes]:
         "reference_params": record.reference_params.astype("<f4").tobytes(),
         "embedding": record.embedding.astype("<f2").tobytes(),
     }
-    if record.open_mouth_frame is not None and record.open_mouth_mesh is not None:
-        parts["open_mouth_frame"] = encode_jpeg(record.open_mouth_frame)
-        parts["open_mouth_mesh"] = record.open_mouth_mesh.astype("<f2").tobytes()
+    for pair in OPTIONAL_PAIRS:
+        frame, mesh = getattr(record, f"{pair}_frame"), getattr(record, f"{pair}_mesh")
+        if frame is not None and mesh is not None:
+            parts[f"{pair}_frame"] = encode_jpeg(frame)
+            parts[f"{pair}_mesh"] = mesh.astype("<f2").tobytes()
+    if record.hair_follow is not None:
+        parts["hair_follow"] = np.float32(record.hair_follow).astype("<f4").tobytes()
     if record.voice is not None:
         parts["voice"] = json.dumps(record.voice, separators=(",", ":")).encode()
     return parts
@@ -62,14 +72,21 @@ def record_from_bytes(data: bytes) -> IdentityRecord:
             position += size
         if position != len(data):
             raise ValueError(f"{len(data) - position} bytes left over")
+        optional = {
+            f"{pair}_{kind}": (decode_jpeg if kind == "frame" else _mesh)(parts[f"{pair}_{kind}"])
+            for pair in OPTIONAL_PAIRS
+            for kind in ("frame", "mesh")
+            if f"{pair}_{kind}" in parts
+        }
+        hair = parts.get("hair_follow")
         return IdentityRecord(
             speaker=str(contents["speaker"]),
             reference_frame=decode_jpeg(parts["reference_frame"]),
             reference_mesh=_mesh(parts["reference_mesh"]),
             reference_params=np.frombuffer(parts["reference_params"], "<f4").reshape(PARAMS_SHAPE).copy(),
             embedding=np.frombuffer(parts["embedding"], "<f2").reshape(EMBEDDING_SHAPE).astype(np.float32),
-            open_mouth_frame=decode_jpeg(parts["open_mouth_frame"]) if "open_mouth_frame" in parts else None,
-            open_mouth_mesh=_mesh(parts["open_mouth_mesh"]) if "open_mouth_mesh" in parts else None,
+            hair_follow=None if hair is None else float(np.frombuffer(hair, "<f4")[0]),
+            **optional,
             voice=json.loads(parts["voice"]) if "voice" in parts else None,
         ).validate()
     except (KeyError, TypeError, struct.error, json.JSONDecodeError) as e:
