@@ -28,7 +28,13 @@ SHORT_RUN_ARGS = {
 RUN_TIMEOUT_S = 120
 # The semantic link's flowgraphs need a clip's features and, for the split processes, each other:
 # qa_examples_link.py runs them.
-RUN_IN_QA_EXAMPLES_LINK = {"semsat_loopback", "semsat_tx", "semsat_channel", "semsat_rx", "semsat_sdr_loopback"}
+RUN_IN_QA_EXAMPLES_LINK = {
+    "semsat_loopback",
+    "semsat_tx",
+    "semsat_channel",
+    "semsat_rx",
+    "semsat_sdr_loopback",
+}
 
 pytestmark = pytest.mark.skipif(GRCC is None, reason="grcc (GNU Radio Companion compiler) is not installed")
 needs_examples = pytest.mark.skipif(

@@ -93,7 +93,9 @@ def parsed(messages: list[bytes]) -> list[SemanticMessage]:
     return [from_pdu(pmt.deserialize_str(raw)) for raw in messages]
 
 
-def test_loopback_delivers_the_clip(scripts: dict[str, Path], features_file: tuple[Path, ClipFeatures]) -> None:
+def test_loopback_delivers_the_clip(
+    scripts: dict[str, Path], features_file: tuple[Path, ClipFeatures]
+) -> None:
     """Uplink Es/N0 30 dB, downlink 20 dB over NTN-TDL-A: the text arrives exact, the face parameters of
     every frame arrive, far closer to the sent ones than the clip's own spread (the error of sending
     nothing and showing the mean face)."""
@@ -124,11 +126,58 @@ def test_split_processes_match_the_loopback(
     socket = subscribe(wire)
     context = ["--clip-id", CLIP_ID, "--clip-frames", str(features.n_frames), "--speaker", features.speaker]
     rx = start(scripts["semsat_rx"], "--rx-endpoint", rx_iq, "--wire-endpoint", wire, *context)
-    channel = start(scripts["semsat_channel"], "--tx-endpoint", tx_iq, "--rx-endpoint", rx_iq, "--seed", str(seed))
-    tx = start(scripts["semsat_tx"], "--features-file", str(path), "--clip-id", CLIP_ID, "--tx-endpoint", tx_iq)
+    channel = start(
+        scripts["semsat_channel"], "--tx-endpoint", tx_iq, "--rx-endpoint", rx_iq, "--seed", str(seed)
+    )
+    tx = start(
+        scripts["semsat_tx"], "--features-file", str(path), "--clip-id", CLIP_ID, "--tx-endpoint", tx_iq
+    )
     for process in (tx, channel):
         finish(process)
     report = finish(rx)
     received = receive_clip(socket)
     assert "face {'decoded': 3" in report, report
     assert received == expected
+
+
+def test_gui_loopback_runs_offscreen(features_file: tuple[Path, ClipFeatures], tmp_path: Path) -> None:
+    """The Qt variant (constellation, spectrum, sliders) builds its window offscreen and delivers the clip
+    as the headless loopback does; it then stays open until closed."""
+    path, features = features_file
+    script = compile_flowgraph(EXAMPLES_DIR / "semsat_loopback_gui.grc", tmp_path)
+    wire = free_endpoint()
+    socket = subscribe(wire)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    args = ["--features-file", str(path), "--clip-id", CLIP_ID, "--wire-endpoint", wire]
+    process = subprocess.Popen(
+        [sys.executable, str(script), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        messages = parsed(receive_clip(socket))
+        assert process.poll() is None, "the GUI flowgraph exited instead of keeping its window open"
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=RUN_TIMEOUT_S)
+    assert "Traceback" not in output, output
+    assert [m.payload for m in messages if m.stream == "text"] == [features.text]
+    assert sum(m.n_frames for m in messages if m.stream == "face_params") == features.n_frames
+
+
+@pytest.mark.skipif(not SDR_ARGS, reason="no SDR configured: set SEMSAT_SDR_ARGS=driver=NAME[,ARG=VALUE...]")
+def test_sdr_loopback(features_file: tuple[Path, ClipFeatures], tmp_path: Path) -> None:
+    """Over a real radio (TX cabled to RX through an attenuator, or antennas): the clip's text arrives."""
+    path, features = features_file
+    settings = dict(item.split("=", 1) for item in SDR_ARGS.split(",") if "=" in item)
+    driver = settings.pop("driver", "")
+    assert driver, f"SEMSAT_SDR_ARGS must name a driver (driver=NAME), got {SDR_ARGS!r}"
+    script = compile_flowgraph(EXAMPLES_DIR / "semsat_sdr_loopback.grc", tmp_path)
+    wire = free_endpoint()
+    socket = subscribe(wire)
+    sdr = ["--sdr-driver", driver, "--sdr-args", ",".join(f"{k}={v}" for k, v in settings.items())]
+    finish(start(script, "--features-file", str(path), "--clip-id", CLIP_ID, "--wire-endpoint", wire, *sdr))
+    messages = parsed(receive_clip(socket))
+    assert [m.payload for m in messages if m.stream == "text"] == [features.text]

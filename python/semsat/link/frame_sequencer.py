@@ -38,7 +38,8 @@ def end_frame() -> np.ndarray:
 
 class frame_sequencer(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
     """Symbol PDUs on "in" from ``upstreams`` encoders -> tagged stream (``len_tag_key``, stream_id, seq,
-    frame_type) once all of them are done, ordered by ``streams`` then ``seq``; then the END_FRAMES end-of-burst frames."""
+    frame_type) once all of them are done, ordered by ``streams`` then ``seq``; then END_FRAMES
+    end-of-burst frames."""
 
     def __init__(self, streams: Sequence[str], upstreams: int, len_tag_key: str = "packet_len") -> None:
         gr.sync_block.__init__(self, name="frame_sequencer", in_sig=None, out_sig=[np.complex64])

@@ -32,7 +32,9 @@ class stream_end(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
     def __init__(self, end_frame: int = 2, end_stream_id: int = END_STREAM_ID) -> None:
         gr.sync_block.__init__(self, name="stream_end", in_sig=[np.complex64], out_sig=[np.complex64])
         if not 1 <= end_frame <= END_FRAMES:
-            raise ValueError(f"end_frame must be 1..{END_FRAMES} (the transmitter sends {END_FRAMES}), got {end_frame}")
+            raise ValueError(
+                f"end_frame must be 1..{END_FRAMES} (the transmitter sends {END_FRAMES}), got {end_frame}"
+            )
         self._end_frame = end_frame
         self._end_stream_id = end_stream_id
         self._seen = 0
@@ -65,13 +67,16 @@ class stream_end(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
                     return
 
 
-def stop_when(top_block: gr.top_block, drained: Callable[[], bool], grace_s: float = GRACE_S) -> threading.Thread:
+def stop_when(
+    top_block: gr.top_block, drained: Callable[[], bool], grace_s: float = GRACE_S
+) -> threading.Thread:
     """Stops ``top_block`` once ``drained()`` holds (checked every POLL_S), ``grace_s`` later.
 
     A ZMQ pull source never finishes, even after everything downstream of a stream_end has: GNU Radio only
     ends a source whose output buffer is full. A GRC flowgraph with one calls this after start (snippet
     main_after_start) with what "through" means for it: every sample handed to the ZMQ push sink, or the
-    wire block's clip sent. The grace lets ZMQ's I/O thread hand the last messages on before the sockets close.
+    wire block's clip sent. The grace lets ZMQ's I/O thread hand the last messages on before the sockets
+    close.
     """
 
     def watch() -> None:

@@ -23,7 +23,9 @@ def semantics_to_wire_at_end(
     digital decoder where one feeds "keyframes") are done, it sends the clip, end-of-clip last."""
     if mode.upper() not in ("V2A", "A2V"):
         raise ValueError(f"mode must be V2A or A2V, got {mode!r}")
-    context = ClipContext(clip, mode.upper(), float(fps), int(clip_frames), speaker, int(epoch), window_frames)
+    context = ClipContext(
+        clip, mode.upper(), float(fps), int(clip_frames), speaker, int(epoch), window_frames
+    )
     block = semantics_to_wire(context)
     join_upstreams(
         block,
