@@ -81,10 +81,10 @@ def finish(process: subprocess.Popen) -> str:
     return output
 
 
-def run_loopback(script: Path, features: Path, seed: int) -> list[bytes]:
+def run_loopback(script: Path, features: Path, seed: int, *extra: str) -> list[bytes]:
     wire = free_endpoint()
     socket = subscribe(wire)
-    args = ["--features-file", str(features), "--clip-id", CLIP_ID, "--seed", str(seed)]
+    args = ["--features-file", str(features), "--clip-id", CLIP_ID, "--seed", str(seed), *extra]
     finish(start(script, *args, "--wire-endpoint", wire))
     return receive_clip(socket)
 
@@ -112,6 +112,18 @@ def test_loopback_delivers_the_clip(
     rms_error = np.sqrt(np.mean((received - sent) ** 2, axis=0))
     spread = np.std(sent, axis=0)
     assert np.median(rms_error / spread) < 0.5, f"face error per parameter / spread: {rms_error / spread}"
+
+
+def test_loopback_below_detection_still_closes_the_clip(
+    scripts: dict[str, Path], features_file: tuple[Path, ClipFeatures]
+) -> None:
+    """At Es/N0 -5 dB the demapper detects nothing: the flowgraph still ends and the receiver is told the
+    clip is over (empty text, no face windows: it conceals instead of waiting forever)."""
+    path, _ = features_file
+    low = ["--esn0-up-db", "0", "--esn0-down-db", "-5"]
+    messages = parsed(run_loopback(scripts["semsat_loopback"], path, 1, *low))
+    assert [m.stream for m in messages] == ["text", "control"]
+    assert messages[0].payload == ""
 
 
 def test_split_processes_match_the_loopback(
