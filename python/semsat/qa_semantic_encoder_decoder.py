@@ -105,9 +105,16 @@ def test_face_windows_through_flowgraph_with_a_lost_pdu():
     np.testing.assert_allclose(frames[1], frames[0][-1] + weights * (frames[2][0] - frames[0][-1]), atol=1e-5)
     # Received windows: NMSE as in semantic/codec/qa_codec.py, standardized by the training clips' statistics.
     training = np.concatenate([f.face_params for f in grid_clips() if Path(f.source).stem != HELD_OUT])
-    received = np.concatenate([frames[0], frames[2]])
-    truth = np.concatenate([params[:25], params[50:]])
-    assert face_nmse_db(truth, received, training.mean(axis=0), training.std(axis=0)) <= -12.0
+    mean, std = training.mean(axis=0), training.std(axis=0)
+    whole, partial = (
+        face_nmse_db(params[50:], frames[2], mean, std),
+        face_nmse_db(params[:25], frames[0], mean, std),
+    )
+    print(f"face at 12 dB: all 4 bursts {whole:.2f} dB, 3 of 4 bursts {partial:.2f} dB")
+    assert whole <= -12.0
+    # Three bursts of four leave every frame at least 4 of its 6 symbols: the window must beat the smallest
+    # budget, 2 symbols a frame (-5.2 dB at 12 dB, semantic/codec/qa_codec.py), yet not the whole window.
+    assert whole < partial <= -5.2
     assert decoder.stats()["decoded"] == 2 and decoder.stats()["concealed"] == 1
     assert decoder.stats()["lost_bursts"] == 1
 

@@ -119,14 +119,20 @@ def token_score(stream: str, channel: str, esn0_db: float) -> float:
         "phonemes": qc.phone_windows()[:6],
         "durations": [qc.held_out().durations.astype(np.int64)],
     }[stream]
-    truth, got = [], []
+    truth, got, lost = [], [], 0
     for seed in range(1, REALISATIONS + 1):
-        decoded, _ = through_phy(stream, windows, channel, esn0_db, seed)
+        decoded, n_lost = through_phy(stream, windows, channel, esn0_db, seed)
         truth += windows
         got += decoded
+        lost += n_lost
     t, g = np.concatenate(truth), np.concatenate(got)
     score = duration_within(t, g, 1) if stream == "durations" else token_accuracy(t, g)
-    print(f"{stream} over OFDM, {channel} Es/N0 {esn0_db} dB: {100 * score:.1f}%")
+    sent = (
+        REALISATIONS * len(windows) * bursts.effective_bursts(BURSTS, qc.codec(stream).spec.symbols_per_item)
+    )
+    print(
+        f"{stream} over OFDM, {channel} Es/N0 {esn0_db} dB: {100 * score:.1f}%, {lost} of {sent} bursts lost"
+    )
     return score
 
 
@@ -135,19 +141,16 @@ def test_face_over_ofdm_and_awgn_falls_with_snr():
     assert nmse[0] > nmse[1] > nmse[2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="face NMSE -14.97 dB at 12 dB through OFDM + AWGN, against -15 (-15.08 at the symbol level): "
-    "the demapper's channel estimate costs a few hundredths of a dB the codec had no margin for",
-)
 def test_face_over_ofdm_and_awgn_meets_the_bar():
+    """-15.01 dB at 12 dB (met, without margin: -15.08 dB at the symbol level, qa_codec.py)."""
     assert face_nmse("awgn", 12.0)[0] <= -15.0
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="NTN-TDL-A at 12 dB: face NMSE -12.6 dB against the -15 dB bar (the codec was trained with "
-    "Rayleigh block fading of 4-32 symbols; a frame in a fade costs its whole window)",
+    reason="NTN-TDL-A at 12 dB, 4 bursts a window: face NMSE -13.16 dB against the -15 dB bar (-12.6 dB "
+    "as one frame per window); a face codec trained with burst fading gets -13.22 dB but -14.87 over AWGN; "
+    "4-burst Rayleigh fading at the symbol level gives -12.55 dB: the bar asks fading to cost nothing",
 )
 def test_face_over_ofdm_and_ntn_tdl_a_meets_the_bar():
     assert face_nmse("tdl", 12.0)[0] <= -15.0
@@ -170,17 +173,51 @@ def test_durations_over_ofdm_and_awgn_within_one_frame():
     assert token_score("durations", "awgn", 12.0) >= 0.99
 
 
-def test_tokens_over_ntn_tdl_a_are_reported_and_degrade_gracefully():
-    """No bar is set for fading; 12 dB must still beat 4 dB and stay usable."""
-    for stream in ("text", "phonemes"):
+def test_tokens_over_ntn_tdl_a_degrade_gracefully():
+    """12 dB beats 4 dB and stays usable, for every token stream."""
+    for stream in ("text", "phonemes", "durations"):
         high, low = token_score(stream, "tdl", 12.0), token_score(stream, "tdl", 4.0)
         assert high >= low and high >= 0.8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NTN-TDL-A at 12 dB: text 95.5%, phonemes 94.6% (bar 99%, met over OFDM + AWGN): a window in a "
-    "fade loses characters; the codec was trained with short Rayleigh blocks, not whole faded frames",
+def fading_bar_missed(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"NTN-TDL-A, 4 bursts a window: {reason}")
+
+
+@pytest.mark.parametrize(
+    ("stream", "esn0_db", "bar"),
+    [
+        pytest.param("text", 12.0, 0.99, id="text-12dB"),
+        pytest.param(
+            "text",
+            4.0,
+            0.90,
+            id="text-4dB",
+            marks=fading_bar_missed("text 87.4% at 4 dB (80.5% as one frame)"),
+        ),
+        pytest.param(
+            "phonemes",
+            12.0,
+            0.99,
+            id="phonemes-12dB",
+            marks=fading_bar_missed("phonemes 98.4% at 12 dB (94.6% as one frame)"),
+        ),
+        pytest.param(
+            "phonemes",
+            4.0,
+            0.90,
+            id="phonemes-4dB",
+            marks=fading_bar_missed("phonemes 80.0% at 4 dB (75.9% as one frame)"),
+        ),
+        pytest.param(
+            "durations",
+            12.0,
+            0.99,
+            id="durations-12dB",
+            marks=fading_bar_missed("durations 96.7% within one frame at 12 dB"),
+        ),
+    ],
 )
-def test_tokens_over_ntn_tdl_a_meet_the_bar():
-    assert min(token_score(stream, "tdl", 12.0) for stream in ("text", "phonemes")) >= 0.99
+def test_tokens_over_ntn_tdl_a_meet_the_bars(stream, esn0_db, bar):
+    """Text 99.2% at 12 dB (95.5% as one frame per window)."""
+    assert token_score(stream, "tdl", esn0_db) >= bar
