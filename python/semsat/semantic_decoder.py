@@ -86,7 +86,8 @@ class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.set_msg_handler(pmt.intern("in"), self._handle)
 
     def stats(self) -> dict[str, int]:
-        """Counters: windows decoded, windows concealed, PDUs dropped per reason (DROP_REASONS)."""
+        """Counters: windows decoded, windows concealed, bursts lost in decoded windows, PDUs dropped per
+        reason (DROP_REASONS)."""
         with self._lock:
             return dict(self._counts)
 
