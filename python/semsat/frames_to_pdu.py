@@ -5,7 +5,8 @@ second, with ``rx_len``, ``frame_type``, ``stream_id``, ``seq``, ``snr_db`` and 
 first symbol (docs/phy.md). This block cuts both streams at ``rx_len`` and publishes ``pmt.cons(meta,
 c32vector)`` with those tags in the meta, the variances as ``noise_var`` (f32vector) and, when the stream id
 is one of the semantic codec's (semantic/codec/streams.py), the stream's name as ``stream``, so a
-semantic_decoder of another stream drops the PDU instead of decoding it.
+semantic_decoder of another stream drops the PDU instead of decoding it. The header's ``seq`` is passed on as
+it is: for the semantic codec it is window * bursts + burst, and the semantic_decoder gathers the bursts.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import pmt
 from gnuradio import blocks, gr, semsat
 from gnuradio.semsat import ofdm_link as ol
 from gnuradio.semsat.frames_to_pdu import frames_to_pdu
+from gnuradio.semsat.semantic.codec import bursts
 from gnuradio.semsat.semantic.codec import qa_codec as qc
 from gnuradio.semsat.semantic.codec.metrics import face_nmse_db
 from gnuradio.semsat.semantic.codec.streams import STREAM_IDS, text_to_ids
@@ -39,12 +40,15 @@ def test_frames_become_pdus_with_their_header_and_variances():
 
 
 def test_semantic_decoder_reads_the_demapper_through_the_adapter():
-    """Three face windows and a text window in one OFDM transmission at Es/N0 12 dB: the face decoder decodes
-    its three windows as the codec would (NMSE near qa_codec_over_ofdm's) and drops the text frame."""
+    """Three face windows (4 bursts each, seq = 4 window + burst, as semantic_encoder sends them) and a text
+    frame in one OFDM transmission at Es/N0 12 dB: the face decoder gathers and decodes its three windows as
+    the codec would (NMSE near qa_codec_over_ofdm's) and drops the text frame."""
     truth = qc.held_out().face_params
     windows = [truth[i : i + qc.WINDOW] for i in range(0, len(truth), qc.WINDOW)]
     packets = [
-        ol.Packet(0, STREAM_IDS["face"], seq, qc.codec("face").encode(w)) for seq, w in enumerate(windows)
+        ol.Packet(0, STREAM_IDS["face"], w * bursts.DEFAULT_BURSTS + b, part)
+        for w, window in enumerate(windows)
+        for b, part in enumerate(bursts.split(qc.codec("face").encode(window), 6, bursts.DEFAULT_BURSTS))
     ]
     text = qc.codec("text").encode(text_to_ids(qc.held_out().text))
     packets.insert(1, ol.Packet(0, STREAM_IDS["text"], 0, text))
@@ -75,4 +79,4 @@ def test_semantic_decoder_reads_the_demapper_through_the_adapter():
     nmse = face_nmse_db(np.concatenate(windows), np.concatenate(got), mean, std)
     print(f"face through demapper -> frames_to_pdu -> semantic_decoder at 12 dB: NMSE {nmse:.2f} dB")
     assert nmse <= -13.0
-    assert decoder.stats()["wrong_stream"] == 1 and adapter.stats()["frames"] == 4
+    assert decoder.stats()["wrong_stream"] == 1 and adapter.stats()["frames"] == len(packets)

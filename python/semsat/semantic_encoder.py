@@ -1,4 +1,5 @@
-"""Semantic transmitter: semantics PDUs of one stream -> temporal semantic codec -> symbol PDUs per window."""
+"""Semantic transmitter: semantics PDUs of one stream -> temporal semantic codec -> symbol PDUs, each window
+time-interleaved over a few bursts (semantic/codec/bursts.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy.typing as npt
 import pmt
 from gnuradio import gr
 
+from .semantic.codec import bursts
 from .semantic.codec.budget import face_symbols_per_frame
 from .semantic.codec.runtime import StreamCodec
 from .semantic.codec.streams import MAX_ITEMS, STREAM_IDS, StreamKind, stream_spec, text_to_ids
@@ -40,16 +42,20 @@ def semantics_from_pmt(stream: str, vector: pmt.pmt_base) -> npt.NDArray:
 
 
 class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
-    """Message block: semantics PDU on "in" -> one symbol PDU per window on "out" (DESIGN.md contracts).
+    """Message block: semantics PDU on "in" -> symbol PDUs on "out", ``n_bursts`` per window (DESIGN.md).
 
     One block codes one stream ("face", "text", "phonemes" or "durations"). Face PDUs (f32vector, 12 values a
     frame, any number of frames) are cut into windows of ``window_s`` seconds at ``fps``; a token PDU (text
     as UTF-8 bytes, phoneme ids, durations in frames) is one window: the sender groups what was said in it.
-    Each window leaves as a c32vector of unit-power symbols with meta ``stream``, ``stream_id``, ``codec``,
-    ``clip``, ``seq``, ``mode``, ``n_symbols``, ``n_items``, ``symbols_per_item`` and ``first_item``; input
-    meta may set ``clip`` and ``mode``. The budget: ``symbols_per_second`` for face (a multiple of ``fps``),
-    ``symbols_per_item`` for the token streams; 0 takes the model's full budget. Malformed PDUs are dropped
-    and counted (`dropped()`).
+    Each window's unit-power symbols are time-interleaved over ``n_bursts`` bursts (fewer when an item has
+    fewer symbols: bursts.effective_bursts), one c32vector PDU each, with meta ``stream``, ``stream_id``,
+    ``codec``, ``clip``, ``seq`` (window * n_bursts + burst: what the PHY header carries), ``window``,
+    ``burst``, ``n_bursts``, ``air_offset_s`` (when the burst should leave, after the window's first:
+    bursts spread evenly over the window, so each meets its own fade), ``mode``, ``n_symbols`` (this
+    burst's), ``n_items``, ``symbols_per_item`` and ``first_item``; input meta may set ``clip`` and
+    ``mode``. The budget: ``symbols_per_second`` for face (a multiple of ``fps``), ``symbols_per_item`` for
+    the token streams; 0 takes the model's full budget. Malformed PDUs are dropped and counted
+    (`dropped()`). The semantic_decoder must be given the same ``n_bursts``.
     """
 
     def __init__(
@@ -61,6 +67,7 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         symbols_per_item: int = 0,
         mode: str = "v2a",
         models_dir: str = "",
+        n_bursts: int = bursts.DEFAULT_BURSTS,
     ) -> None:
         gr.basic_block.__init__(self, name="semantic_encoder", in_sig=None, out_sig=None)
         spec = stream_spec(stream)
@@ -75,7 +82,10 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.symbols_per_item = self.codec.check_budget(per_item)
         self.window_items = max(1, min(int(round(window_s * fps)), MAX_ITEMS))
         self.mode = mode
-        self._seq = 0
+        self.n_bursts = int(n_bursts)
+        bursts.effective_bursts(self.n_bursts, 1)  # ValueError for an impossible count
+        self.window_s = float(window_s)
+        self._window = 0
         self._lock = threading.Lock()
         self._encoded = 0
         self._dropped = 0
@@ -114,24 +124,28 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         for index, window in enumerate(windows):
             symbols = self.codec.encode(window, self.symbols_per_item)
             with self._lock:
-                seq = self._seq
-                self._seq = (self._seq + 1) % SEQ_MODULO
+                number = self._window
+                self._window = (self._window + 1) % (SEQ_MODULO // self.n_bursts)
                 self._encoded += 1
-            meta = pmt.make_dict()
-            fields = {
-                "stream": pmt.intern(self.stream),
-                "stream_id": pmt.from_long(STREAM_IDS[self.stream]),
-                "codec": pmt.intern(CODEC_NAME),
-                "clip": clip,
-                "seq": pmt.from_long(seq),
-                "mode": mode,
-                "n_symbols": pmt.from_long(len(symbols)),
-                "n_items": pmt.from_long(len(window)),
-                "symbols_per_item": pmt.from_long(self.symbols_per_item),
-                "first_item": pmt.from_long(index * step),
-            }
-            for key, value in fields.items():
-                meta = pmt.dict_add(meta, pmt.intern(key), value)
-            self.message_port_pub(
-                pmt.intern("out"), pmt.cons(meta, pmt.init_c32vector(len(symbols), symbols))
-            )
+            parts = bursts.split(symbols, self.symbols_per_item, self.n_bursts)
+            for burst, part in enumerate(parts):
+                fields = {
+                    "stream": pmt.intern(self.stream),
+                    "stream_id": pmt.from_long(STREAM_IDS[self.stream]),
+                    "codec": pmt.intern(CODEC_NAME),
+                    "clip": clip,
+                    "seq": pmt.from_long(number * self.n_bursts + burst),
+                    "window": pmt.from_long(number),
+                    "burst": pmt.from_long(burst),
+                    "n_bursts": pmt.from_long(self.n_bursts),
+                    "air_offset_s": pmt.from_double(burst * self.window_s / len(parts)),
+                    "mode": mode,
+                    "n_symbols": pmt.from_long(len(part)),
+                    "n_items": pmt.from_long(len(window)),
+                    "symbols_per_item": pmt.from_long(self.symbols_per_item),
+                    "first_item": pmt.from_long(index * step),
+                }
+                meta = pmt.make_dict()
+                for key, value in fields.items():
+                    meta = pmt.dict_add(meta, pmt.intern(key), value)
+                self.message_port_pub(pmt.intern("out"), pmt.cons(meta, pmt.init_c32vector(len(part), part)))

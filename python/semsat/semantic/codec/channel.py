@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from .bursts import burst_of_symbols
+
 
 def noise_variance(snr_db: float) -> float:
     """N0 for unit average symbol power at ``snr_db`` (Es/N0)."""
@@ -41,5 +43,21 @@ def rayleigh_block_fading(
     n0 = noise_variance(snr_db)
     gains = _complex_noise(-(-x.size // block), rng)
     h = np.repeat(gains, block)[: x.size]
+    received = h * x + np.sqrt(n0) * _complex_noise(x.size, rng)
+    return (received / h).astype(np.complex64), (n0 / np.abs(h) ** 2).astype(np.float32)
+
+
+def rayleigh_burst_fading(
+    symbols: npt.ArrayLike, snr_db: float, rng: np.random.Generator, per_item: int, n_bursts: int
+) -> tuple[npt.NDArray[np.complex64], npt.NDArray[np.float32]]:
+    """The window time-interleaved over ``n_bursts`` bursts (bursts.py), each burst one flat Rayleigh fade of
+    its own (bursts sent farther apart than the coherence time), at average Es/N0 ``snr_db``; zero-forcing
+    with perfect CSI as in `rayleigh_block_fading`."""
+    x = np.asarray(symbols, dtype=np.complex128).reshape(-1)
+    if x.size % per_item:
+        raise ValueError(f"{x.size} symbols are not whole items of {per_item}")
+    owner = burst_of_symbols(x.size // per_item, per_item, n_bursts)
+    n0 = noise_variance(snr_db)
+    h = _complex_noise(int(owner.max()) + 1, rng)[owner]
     received = h * x + np.sqrt(n0) * _complex_noise(x.size, rng)
     return (received / h).astype(np.complex64), (n0 / np.abs(h) ** 2).astype(np.float32)

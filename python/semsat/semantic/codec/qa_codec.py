@@ -1,5 +1,6 @@
-"""The shipped codec models through symbol-level AWGN and Rayleigh block fading (numpy, true noise variance to
-the decoder), scored on data the models never saw: the face parameters, phones and durations of GRID clip
+"""The shipped codec models through symbol-level AWGN, Rayleigh block fading and Rayleigh fading of the
+blocks' default time interleaving (4 bursts per window, one fade each) (numpy, true noise variance to the
+decoder), scored on data the models never saw: the face parameters, phones and durations of GRID clip
 grid_lrwp9a (held out by `semsat-train codec`) and the transcripts of the speech/ recordings.
 
 Face NMSE: each parameter standardized by the 4 training clips' per-dimension mean and std (computed here
@@ -12,7 +13,8 @@ import numpy as np
 import pytest
 from gnuradio.semsat.media.manifest import read_manifest
 from gnuradio.semsat.semantic.codec.budget import clip_cost, face_symbols_per_frame, format_costs
-from gnuradio.semsat.semantic.codec.channel import awgn, rayleigh_block_fading
+from gnuradio.semsat.semantic.codec.bursts import DEFAULT_BURSTS
+from gnuradio.semsat.semantic.codec.channel import awgn, rayleigh_block_fading, rayleigh_burst_fading
 from gnuradio.semsat.semantic.codec.metrics import duration_within, face_nmse_db, token_accuracy
 from gnuradio.semsat.semantic.codec.runtime import CodecModelError, StreamCodec
 from gnuradio.semsat.semantic.codec.streams import text_to_ids
@@ -56,9 +58,13 @@ def speech_transcripts() -> list[str]:
     ]
 
 
-def run_channel(channel: str, symbols: np.ndarray, snr_db: float, rng: np.random.Generator):
+def run_channel(
+    channel: str, symbols: np.ndarray, snr_db: float, rng: np.random.Generator, per_item: int = 1
+):
     if channel == "awgn":
         return awgn(symbols, snr_db, rng)
+    if channel == "bursts":
+        return rayleigh_burst_fading(symbols, snr_db, rng, per_item, DEFAULT_BURSTS)
     return rayleigh_block_fading(symbols, snr_db, rng, block=12)
 
 
@@ -74,7 +80,7 @@ def face_nmse(
         assert symbols.size == len(window) * (per_frame or 6)
         assert np.mean(np.abs(symbols) ** 2) == pytest.approx(1.0, rel=1e-4)
         for _ in range(DRAWS):
-            received, noise_var = run_channel(channel, symbols, snr_db, rng)
+            received, noise_var = run_channel(channel, symbols, snr_db, rng, per_frame or 6)
             sent.append(window)
             got.append(codec("face").decode(received, noise_var, per_frame))
     mean, std = training_stats()
@@ -87,7 +93,8 @@ def token_scores(stream: str, sequences: list[np.ndarray], snr_db: float, channe
     for sequence in sequences:
         symbols = codec(stream).encode(sequence)
         for _ in range(DRAWS):
-            received, noise_var = run_channel(channel, symbols, snr_db, rng)
+            per_item = symbols.size // len(sequence)
+            received, noise_var = run_channel(channel, symbols, snr_db, rng, per_item)
             decoded = codec(stream).decode(received, noise_var)
             assert decoded.shape == sequence.shape
             truth.append(sequence)
@@ -110,7 +117,7 @@ def phone_windows() -> list[np.ndarray]:
     return [held_out().phonemes.astype(np.int64), *from_text]
 
 
-@pytest.mark.parametrize("channel", ["awgn", "rayleigh"])
+@pytest.mark.parametrize("channel", ["awgn", "rayleigh", "bursts"])
 def test_face_nmse_falls_with_snr(channel):
     curve = [face_nmse(snr, channel) for snr in SNRS_DB]
     print(f"face NMSE ({channel}) dB at {SNRS_DB} dB:", [round(v, 2) for v in curve])

@@ -1,13 +1,20 @@
-"""The semantic codec through the real PHY: codec windows -> ofdm_mapper (analog frames, one window per
-frame, stream_id and seq in the header) -> AWGN or this module's NTN-TDL-A channel block -> ofdm_demapper ->
-the codec's decoder fed the demapper's per-symbol noise variance (its CSI output).
+"""The semantic codec through the real PHY: codec windows, each time-interleaved over bursts (bursts.py) ->
+ofdm_mapper (analog frames, one burst each, stream_id and seq = window * bursts + burst in the header) -> AWGN
+or this module's NTN-TDL-A channel block -> ofdm_demapper -> the bursts merged back and decoded with the
+demapper's per-symbol noise variance (its CSI output).
 
 Held out as in qa_codec.py: grid_lrwp9a's face parameters (3 windows of 1 s), its aligned phones and
 durations, its text and the speech files' transcripts and phones, scored against them.
-Es/N0 is per data subcarrier (docs/phy.md). NTN-TDL-A: DS 100 ns, UE 3 km/h at 2 GHz, one fading
-realisation per clip (its three frames), REALISATIONS realisations. A window whose frame the demapper does
-not deliver is decoded from nothing ("not received": every symbol with a huge variance), as the
-semantic_decoder's input would then be concealed; the number of such windows is printed.
+Es/N0 is per data subcarrier (docs/phy.md), numerology ofdm_link.DEFAULT.
+
+Air time, modelled as a real link would send it: window w's burst b leaves at w * WINDOW_S + b * WINDOW_S /
+BURSTS (plus one random lead per realisation), so the bursts of a window are 250 ms apart and the fading
+process runs on between them (air_time.py: one continuous channel run per clip, idle samples included; the
+receiver is handed only the samples around each frame). NTN-TDL-A: DS 100 ns, UE 3 km/h at 2 GHz (f_D 5.6
+Hz, coherence time ~75 ms), one realisation per clip, REALISATIONS realisations. Over AWGN the bursts go
+back to back (the spacing changes nothing there). A burst the demapper does not deliver is decoded as not
+received (every symbol of it with variance MAX_NOISE_VAR), as the semantic_decoder does; lost bursts are
+printed.
 """
 
 from functools import cache
@@ -15,42 +22,73 @@ from functools import cache
 import numpy as np
 import pytest
 from gnuradio.semsat import ofdm_link as ol
-from gnuradio.semsat.numpy_io import process
-from gnuradio.semsat.qa_ofdm_coded_ntn import tdl_channel
+from gnuradio.semsat.air_time import LEAD_SAMPLES, TimedFrame, through_channel
+from gnuradio.semsat.qa_ofdm_coded_ntn import SAMP_RATE, tdl_channel
+from gnuradio.semsat.semantic.codec import bursts
 from gnuradio.semsat.semantic.codec import qa_codec as qc
 from gnuradio.semsat.semantic.codec.metrics import duration_within, face_nmse_db, token_accuracy
 from gnuradio.semsat.semantic.codec.streams import STREAM_IDS
 
 ANALOG = 0  # the mapper's frame type for analog symbols
 REALISATIONS = 8
-NOT_RECEIVED_VAR = 1e4
-LEAD_SAMPLES = 700  # random timing: up to this many zeros before the first frame
+BURSTS = bursts.DEFAULT_BURSTS
+WINDOW_S = 1.0
+RANDOM_LEAD = 700  # random timing: up to this many samples more before the first frame
 TAIL_SAMPLES = 4096  # lets the demapper see the last frame out
 
 
-def through_phy(stream: str, windows: list[np.ndarray], channel: str, esn0_db: float, seed: int):
-    """Decoded windows and how many frames were lost, for one pass of ``windows`` over the PHY."""
+def burst_packets(stream: str, windows: list[np.ndarray]) -> tuple[list[ol.Packet], list[int]]:
+    """The bursts of every window as mapper packets, and each window's symbols per item."""
     codec = qc.codec(stream)
-    symbols = [codec.encode(w) for w in windows]
-    packets = [ol.Packet(ANALOG, STREAM_IDS[stream], seq, s) for seq, s in enumerate(symbols)]
+    packets, per_item = [], []
+    for w, window in enumerate(windows):
+        symbols = codec.encode(window)
+        k = len(symbols) // len(window)
+        per_item.append(k)
+        for b, burst in enumerate(bursts.split(symbols, k, BURSTS)):
+            packets.append(ol.Packet(ANALOG, STREAM_IDS[stream], w * BURSTS + b, burst))
+    return packets, per_item
+
+
+def air_start(seq: int) -> float:
+    """Seconds after the clip's start at which the burst with this seq leaves."""
+    window, burst = divmod(seq, BURSTS)
+    return window * WINDOW_S + burst * WINDOW_S / BURSTS
+
+
+def over_the_air(packets: list[ol.Packet], channel: str, esn0_db: float, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    x = np.concatenate(
-        [np.zeros(int(rng.integers(0, LEAD_SAMPLES)), np.complex64), ol.transmit(packets)]
-    ).astype(np.complex64)
-    x = np.concatenate([x, np.zeros(TAIL_SAMPLES, np.complex64)])
+    lead = int(rng.integers(0, RANDOM_LEAD))
     if channel == "awgn":
-        y = ol.add_awgn(x, esn0_db, ol.DEFAULT, rng)
-    else:
-        y = process(tdl_channel(seed, esn0_db), x).samples
+        x = np.concatenate(
+            [np.zeros(lead, np.complex64), ol.transmit(packets), np.zeros(TAIL_SAMPLES, np.complex64)]
+        )
+        return ol.add_awgn(x, esn0_db, ol.DEFAULT, rng)
+    frames = [
+        TimedFrame(LEAD_SAMPLES + lead + int(round(air_start(p.seq) * SAMP_RATE)), ol.transmit([p]))
+        for p in packets
+    ]
+    y = through_channel(frames, tdl_channel(seed, esn0_db))
+    return np.concatenate([y, np.zeros(TAIL_SAMPLES, np.complex64)])
+
+
+def through_phy(stream: str, windows: list[np.ndarray], channel: str, esn0_db: float, seed: int):
+    """Decoded windows and how many bursts were lost, for one pass of ``windows`` over the PHY."""
+    packets, per_item = burst_packets(stream, windows)
+    y = over_the_air(packets, channel, esn0_db, seed)
     frames = {f.seq: f for f in ol.receive(y).frames if f.stream_id == STREAM_IDS[stream]}
+    expected = {p.seq: len(p.symbols) for p in packets}
     decoded, lost = [], 0
-    for seq, s in enumerate(symbols):
-        frame = frames.get(seq)
-        if frame is None or len(frame.symbols) != len(s):
-            lost += 1
-            decoded.append(codec.decode(np.zeros_like(s), np.full(len(s), NOT_RECEIVED_VAR, np.float32)))
-        else:
-            decoded.append(codec.decode(frame.symbols, frame.noise_var))
+    for w, window in enumerate(windows):
+        received = {}
+        for b in range(bursts.effective_bursts(BURSTS, per_item[w])):
+            frame = frames.get(w * BURSTS + b)
+            if frame is None or len(frame.symbols) != expected[w * BURSTS + b]:
+                lost += 1
+            else:
+                received[b] = (frame.symbols, frame.noise_var)
+        symbols, noise_var = bursts.merge(received, len(window), per_item[w], BURSTS)
+        decoded.append(qc.codec(stream).decode(symbols, noise_var))
     return decoded, lost
 
 
@@ -68,11 +106,12 @@ def face_nmse(channel: str, esn0_db: float) -> tuple[float, int]:
     nmse = face_nmse_db(np.concatenate(sent), np.concatenate(got), mean, std)
     print(
         f"face over OFDM, {channel} Es/N0 {esn0_db} dB: NMSE {nmse:.2f} dB, {lost} of "
-        f"{REALISATIONS * len(windows)} windows lost"
+        f"{REALISATIONS * len(windows) * BURSTS} bursts lost"
     )
     return nmse, lost
 
 
+@cache
 def token_score(stream: str, channel: str, esn0_db: float) -> float:
     """Text or phoneme accuracy, or the share of durations within one frame, over the PHY."""
     windows = {
@@ -80,14 +119,20 @@ def token_score(stream: str, channel: str, esn0_db: float) -> float:
         "phonemes": qc.phone_windows()[:6],
         "durations": [qc.held_out().durations.astype(np.int64)],
     }[stream]
-    truth, got = [], []
+    truth, got, lost = [], [], 0
     for seed in range(1, REALISATIONS + 1):
-        decoded, _ = through_phy(stream, windows, channel, esn0_db, seed)
+        decoded, n_lost = through_phy(stream, windows, channel, esn0_db, seed)
         truth += windows
         got += decoded
+        lost += n_lost
     t, g = np.concatenate(truth), np.concatenate(got)
     score = duration_within(t, g, 1) if stream == "durations" else token_accuracy(t, g)
-    print(f"{stream} over OFDM, {channel} Es/N0 {esn0_db} dB: {100 * score:.1f}%")
+    sent = (
+        REALISATIONS * len(windows) * bursts.effective_bursts(BURSTS, qc.codec(stream).spec.symbols_per_item)
+    )
+    print(
+        f"{stream} over OFDM, {channel} Es/N0 {esn0_db} dB: {100 * score:.1f}%, {lost} of {sent} bursts lost"
+    )
     return score
 
 
@@ -96,19 +141,16 @@ def test_face_over_ofdm_and_awgn_falls_with_snr():
     assert nmse[0] > nmse[1] > nmse[2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="face NMSE -14.97 dB at 12 dB through OFDM + AWGN, against -15 (-15.08 at the symbol level): "
-    "the demapper's channel estimate costs a few hundredths of a dB the codec had no margin for",
-)
 def test_face_over_ofdm_and_awgn_meets_the_bar():
+    """-15.01 dB at 12 dB (met, without margin: -15.08 dB at the symbol level, qa_codec.py)."""
     assert face_nmse("awgn", 12.0)[0] <= -15.0
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="NTN-TDL-A at 12 dB: face NMSE -12.6 dB against the -15 dB bar (the codec was trained with "
-    "Rayleigh block fading of 4-32 symbols; a frame in a fade costs its whole window)",
+    reason="NTN-TDL-A at 12 dB, 4 bursts a window: face NMSE -13.16 dB against the -15 dB bar (-12.6 dB "
+    "as one frame per window); a face codec trained with burst fading gets -13.22 dB but -14.87 over AWGN; "
+    "4-burst Rayleigh fading at the symbol level gives -12.55 dB: the bar asks fading to cost nothing",
 )
 def test_face_over_ofdm_and_ntn_tdl_a_meets_the_bar():
     assert face_nmse("tdl", 12.0)[0] <= -15.0
@@ -131,17 +173,51 @@ def test_durations_over_ofdm_and_awgn_within_one_frame():
     assert token_score("durations", "awgn", 12.0) >= 0.99
 
 
-def test_tokens_over_ntn_tdl_a_are_reported_and_degrade_gracefully():
-    """No bar is set for fading; 12 dB must still beat 4 dB and stay usable."""
-    for stream in ("text", "phonemes"):
+def test_tokens_over_ntn_tdl_a_degrade_gracefully():
+    """12 dB beats 4 dB and stays usable, for every token stream."""
+    for stream in ("text", "phonemes", "durations"):
         high, low = token_score(stream, "tdl", 12.0), token_score(stream, "tdl", 4.0)
         assert high >= low and high >= 0.8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NTN-TDL-A at 12 dB: text 95.5%, phonemes 94.6% (bar 99%, met over OFDM + AWGN): a window in a "
-    "fade loses characters; the codec was trained with short Rayleigh blocks, not whole faded frames",
+def fading_bar_missed(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"NTN-TDL-A, 4 bursts a window: {reason}")
+
+
+@pytest.mark.parametrize(
+    ("stream", "esn0_db", "bar"),
+    [
+        pytest.param("text", 12.0, 0.99, id="text-12dB"),
+        pytest.param(
+            "text",
+            4.0,
+            0.90,
+            id="text-4dB",
+            marks=fading_bar_missed("text 87.4% at 4 dB (80.5% as one frame)"),
+        ),
+        pytest.param(
+            "phonemes",
+            12.0,
+            0.99,
+            id="phonemes-12dB",
+            marks=fading_bar_missed("phonemes 98.4% at 12 dB (94.6% as one frame)"),
+        ),
+        pytest.param(
+            "phonemes",
+            4.0,
+            0.90,
+            id="phonemes-4dB",
+            marks=fading_bar_missed("phonemes 80.0% at 4 dB (75.9% as one frame)"),
+        ),
+        pytest.param(
+            "durations",
+            12.0,
+            0.99,
+            id="durations-12dB",
+            marks=fading_bar_missed("durations 96.7% within one frame at 12 dB"),
+        ),
+    ],
 )
-def test_tokens_over_ntn_tdl_a_meet_the_bar():
-    assert min(token_score(stream, "tdl", 12.0) for stream in ("text", "phonemes")) >= 0.99
+def test_tokens_over_ntn_tdl_a_meet_the_bars(stream, esn0_db, bar):
+    """Text 99.2% at 12 dB (95.5% as one frame per window)."""
+    assert token_score(stream, "tdl", esn0_db) >= bar

@@ -1,10 +1,15 @@
 """Training of one stream's codec end to end through a differentiable channel, and its ONNX export.
 
-The channel is drawn per example: SNR uniform in 0-20 dB (Es/N0), half the examples AWGN and half Rayleigh
-block fading (blocks of 4-32 symbols, perfect CSI, zero-forcing), the decoder getting each symbol's true
-noise variance. 15 % of the batches also leave out the trailing symbols of every item (a smaller
-budget), renormalizing the kept ones to unit power and marking the dropped ones with MAX_NOISE_VAR, so one
-model serves every budget from 1 to ``symbols_per_item`` symbols per item.
+The channel is drawn per example as the OFDM demapper delivers it (equalized symbols, unbiased, with each
+symbol's noise variance N0 / |h|²): SNR uniform in 0-20 dB (Es/N0 per data subcarrier), then AWGN (40 %),
+burst fading (40 %) or Rayleigh block fading (20 %, blocks of 4-32 symbols: fades that vary along a frame).
+Burst fading is what the time interleaver (bursts.py) meets over a slow satellite channel: the window's
+symbols spread over 1-4 bursts, each burst one flat Rayleigh fade of its own, and each burst lost outright
+(never detected: its symbols not received) with probability BURST_LOSS. With ``burst_fading=False`` (the
+face codec: see docs/codec.md, Training) the mix is the earlier one: half AWGN, half block fading.
+15 % of the batches also leave out the trailing symbols of every item (a smaller budget), renormalizing the
+kept ones to unit power and marking the dropped ones with MAX_NOISE_VAR, so one model serves every budget
+from 1 to ``symbols_per_item`` symbols per item.
 """
 
 from __future__ import annotations
@@ -22,7 +27,11 @@ from .runtime import DECODER_INPUTS, DECODER_OUTPUT, ENCODER_INPUT, ENCODER_OUTP
 from .streams import StreamKind
 
 SNR_RANGE_DB = (0.0, 20.0)
-FADING_SHARE = 0.5
+CHANNEL_SHARES = (0.4, 0.4, 0.2)  # AWGN, burst fading, block fading
+BURST_COUNTS = (1, 2, 3, 4)
+BURST_COUNT_WEIGHTS = (0.1, 0.2, 0.2, 0.5)  # 4, the blocks' default, weighs most
+BURST_LOSS = 0.05
+BLOCK_FADING_SHARE = 0.5  # of the mix without burst fading
 TRUNCATED_SHARE = 0.15
 LEARNING_RATE = 2e-3
 WEIGHT_DECAY = 1e-4
@@ -41,19 +50,61 @@ def keep_symbols(symbols: torch.Tensor, per_item: int, keep: int) -> tuple[torch
     return grid.reshape(b, -1, 2), mask.reshape(b, -1)
 
 
-def channel(symbols: torch.Tensor, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def burst_owner(n: int, per_item: int, sent: int, n_bursts: int) -> torch.Tensor:
+    """The burst of each of ``n`` symbols (``per_item`` per item, the first ``sent`` of them sent), as
+    bursts.burst_of_symbols lays them out; the unsent ones are given burst 0 (they are masked anyway)."""
+    b = min(n_bursts, sent)
+    items = torch.arange(n // per_item)[:, None] + torch.arange(per_item)[None, :]
+    return torch.where(torch.arange(per_item)[None, :] < sent, items % b, 0).reshape(-1)
+
+
+def fading_power(
+    b: int, n: int, per_item: int, sent: int, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per example and symbol the channel's power gain |h|² and whether the symbol's burst was lost."""
+    choice = torch.multinomial(torch.tensor(CHANNEL_SHARES), b, replacement=True, generator=generator)
+    block = int(torch.randint(4, 33, (1,), generator=generator))
+    gains = torch.randn(b, -(-n // block), 2, generator=generator) / math.sqrt(2.0)
+    block_power = (gains**2).sum(dim=2).repeat_interleave(block, dim=1)[:, :n]
+    n_bursts = BURST_COUNTS[int(torch.multinomial(torch.tensor(BURST_COUNT_WEIGHTS), 1, generator=generator))]
+    owner = burst_owner(n, per_item, sent, n_bursts)
+    burst_gains = torch.randn(b, n_bursts, 2, generator=generator) / math.sqrt(2.0)
+    burst_power = (burst_gains**2).sum(dim=2)[:, owner]
+    burst_lost = (torch.rand(b, n_bursts, generator=generator) < BURST_LOSS)[:, owner]
+    power = torch.where(
+        (choice == 0)[:, None],
+        torch.ones(b, n),
+        torch.where((choice == 1)[:, None], burst_power, block_power),
+    )
+    return power, burst_lost & (choice == 1)[:, None]
+
+
+def block_fading_power(b: int, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """|h|² of the mix without burst fading: half AWGN, half block fading; nothing lost."""
+    block = int(torch.randint(4, 33, (1,), generator=generator))
+    gains = torch.randn(b, -(-n // block), 2, generator=generator) / math.sqrt(2.0)
+    power = (gains**2).sum(dim=2).repeat_interleave(block, dim=1)[:, :n]
+    fading = torch.rand(b, 1, generator=generator) < BLOCK_FADING_SHARE
+    return torch.where(fading, power, torch.ones_like(power)), torch.zeros(b, n, dtype=torch.bool)
+
+
+def channel(
+    symbols: torch.Tensor, generator: torch.Generator, per_item: int, sent: int, burst_fading: bool = True
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Equalized received symbols and their noise variances (see the module docstring). The randomness is
     drawn on the CPU whatever the device, so a GPU run sees the same channels as a CPU run."""
     b, n, _ = symbols.shape
     snr_db = SNR_RANGE_DB[0] + (SNR_RANGE_DB[1] - SNR_RANGE_DB[0]) * torch.rand(b, 1, generator=generator)
     n0 = 10.0 ** (-snr_db / 10.0)
-    block = int(torch.randint(4, 33, (1,), generator=generator))
-    gains = torch.randn(b, -(-n // block), 2, generator=generator) / math.sqrt(2.0)
-    power = (gains**2).sum(dim=2).repeat_interleave(block, dim=1)[:, :n]
-    fading = torch.rand(b, 1, generator=generator) < FADING_SHARE
-    noise_var = torch.clamp(n0 / torch.where(fading, power, torch.ones_like(power)), max=MAX_NOISE_VAR)
+    if burst_fading:
+        power, lost = fading_power(b, n, per_item, sent, generator)
+    else:
+        power, lost = block_fading_power(b, n, generator)
+    noise_var = torch.where(lost, MAX_NOISE_VAR, torch.clamp(n0 / power, max=MAX_NOISE_VAR))
     noise = torch.randn(b, n, 2, generator=generator) * torch.sqrt(noise_var / 2.0).unsqueeze(2)
-    return symbols + noise.to(symbols.device), noise_var.to(symbols.device)
+    lost = lost.to(symbols.device).unsqueeze(2)
+    received = torch.where(lost, 0.0, symbols + noise.to(symbols.device))
+    return received, noise_var.to(symbols.device)
 
 
 def loss_of(net: StreamCodecNet, items: torch.Tensor, decoded: torch.Tensor) -> torch.Tensor:
@@ -64,10 +115,16 @@ def loss_of(net: StreamCodecNet, items: torch.Tensor, decoded: torch.Tensor) -> 
 
 
 def train_codec(
-    net: StreamCodecNet, sample: Sampler, steps: int, seed: int, log: Callable[[str], None] = print
+    net: StreamCodecNet,
+    sample: Sampler,
+    steps: int,
+    seed: int,
+    log: Callable[[str], None] = print,
+    burst_fading: bool = True,
 ) -> StreamCodecNet:
-    """Fits ``net`` on batches from ``sample`` (AdamW, one-cycle learning rate, fixed seeds), on the GPU when
-    there is one; returns it on the CPU in eval mode."""
+    """Fits ``net`` on batches from ``sample`` (AdamW, one-cycle learning rate, fixed seeds), through the
+    channel mix with or without burst fading, on the GPU when there is one; returns it on the CPU in eval
+    mode."""
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     net.to(device)
     torch.manual_seed(seed)
@@ -86,11 +143,11 @@ def train_codec(
         if k > 1 and float(torch.rand(1, generator=generator)) < TRUNCATED_SHARE:
             keep = int(torch.randint(1, k, (1,), generator=generator))
             symbols, kept = keep_symbols(symbols, k, keep)
-            received, noise_var = channel(symbols, generator)
+            received, noise_var = channel(symbols, generator, k, keep, burst_fading)
             received = torch.where(kept.unsqueeze(2), received, 0.0)
             noise_var = torch.where(kept, noise_var, MAX_NOISE_VAR)
         else:
-            received, noise_var = channel(symbols, generator)
+            received, noise_var = channel(symbols, generator, k, k, burst_fading)
         loss = loss_of(net, items, net.decoder(received, noise_var))
         optimizer.zero_grad()
         loss.backward()
