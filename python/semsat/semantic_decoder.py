@@ -80,14 +80,14 @@ class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self._last_items = 0
         self._last_frame: npt.NDArray[np.float32] | None = None
         self._lock = threading.Lock()
-        self._counts = dict.fromkeys(("decoded", "concealed", "lost_bursts", *DROP_REASONS), 0)
+        self._counts = dict.fromkeys(("received", "decoded", "concealed", "lost_bursts", *DROP_REASONS), 0)
         self.message_port_register_in(pmt.intern("in"))
         self.message_port_register_out(pmt.intern("out"))
         self.set_msg_handler(pmt.intern("in"), self._handle)
 
     def stats(self) -> dict[str, int]:
-        """Counters: windows decoded, windows concealed, bursts lost in decoded windows, PDUs dropped per
-        reason (DROP_REASONS)."""
+        """Counters: symbol PDUs received, windows decoded, windows concealed, bursts lost in decoded
+        windows, PDUs dropped per reason (DROP_REASONS)."""
         with self._lock:
             return dict(self._counts)
 
@@ -100,6 +100,7 @@ class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.logger.warn(f"dropped symbol PDU: {why}")
 
     def _handle(self, msg: pmt.pmt_base) -> None:
+        self._count("received")
         if not pmt.is_pair(msg) or not pmt.is_c32vector(pmt.cdr(msg)) or not pmt.is_dict(pmt.car(msg)):
             self._drop("not_pdu", "not a pair of meta dict and c32vector")
             return

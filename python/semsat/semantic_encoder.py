@@ -93,6 +93,10 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.message_port_register_out(pmt.intern("out"))
         self.set_msg_handler(pmt.intern("in"), self._handle)
 
+    def bursts_per_window(self) -> int:
+        """Symbol PDUs (PHY frames) each window becomes."""
+        return bursts.effective_bursts(self.n_bursts, self.symbols_per_item)
+
     def encoded(self) -> int:
         """Windows encoded so far."""
         with self._lock:

@@ -38,7 +38,7 @@ from ..frames_to_pdu import frames_to_pdu
 from ..ofdm_coded_link import FLUSH_BYTES, FLUSH_STREAM, shared_codec
 from ..ofdm_link import DEFAULT, Numerology
 from ..semantic.codec.streams import MAX_ITEMS, stream_spec
-from ..semantic_decoder import DROP_REASONS, semantic_decoder
+from ..semantic_decoder import semantic_decoder
 from ..semantic_encoder import semantic_encoder, semantics_from_pmt
 from .geometry import LinkGeometry
 from .kb_update_sink import kb_update_sink
@@ -214,7 +214,7 @@ class LinkFlowgraph(gr.top_block):
             self._check(deadline, "the receiver did not settle")
             stats = [d.stats() for d in self.decoders.values()]
             semantic_out = sum(s["decoded"] + s["concealed"] for s in stats)
-            semantic_in = sum(s["decoded"] + sum(s[r] for r in DROP_REASONS) for s in stats)
+            semantic_in = sum(s["received"] for s in stats)
             routed = self.router.counts()
             digital_out = self.digital_rx.stats()["decoded"]
             state = (
@@ -294,10 +294,12 @@ class LinkFlowgraph(gr.top_block):
         return retransmitted, delivered
 
     def _windows(self, stream: str, message: pmt.pmt_base) -> int:
-        """The symbol PDUs (PHY frames) a semantics PDU becomes: the encoder's windows of it."""
+        """The symbol PDUs (PHY frames) a semantics PDU becomes: the encoder's windows of it, each
+        time-interleaved over its bursts."""
+        encoder = self.encoders[stream]
         items = len(semantics_from_pmt(stream, pmt.cdr(message)))
-        step = self.encoders[stream].window_items if stream == "face" else MAX_ITEMS
-        return math.ceil(items / step)
+        step = encoder.window_items if stream == "face" else MAX_ITEMS
+        return math.ceil(items / step) * encoder.bursts_per_window()
 
 
 def run_clip(
