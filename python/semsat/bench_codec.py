@@ -33,7 +33,7 @@ from .semantic.codec.channel import awgn
 from .semantic.codec.metrics import face_nmse_db
 from .semantic.codec.runtime import StreamCodec
 from .semantic.codec.streams import MODE_STREAMS
-from .semantic.features import FACE_PARAMS, ClipFeatures
+from .semantic.features import FACE_PARAMS, FEATURES_CACHE, ClipFeatures
 
 SPAN = 150
 WINDOW = 25
@@ -41,7 +41,6 @@ SNRS_DB = tuple(range(-4, 21, 2))
 DRAWS = 4
 QUANT_RANGE = 3.0  # std: the quantizer's full scale
 HELD_OUT = "grid_lrwp9a"
-FEATURES_CACHE = Path.home() / ".cache" / "gr-semsat" / "features"
 
 
 @dataclass(frozen=True)

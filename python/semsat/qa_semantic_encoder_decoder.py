@@ -12,6 +12,7 @@ import pytest
 from gnuradio import blocks, gr
 from gnuradio.semsat.semantic.codec.metrics import face_nmse_db
 from gnuradio.semsat.semantic.codec.streams import ids_to_text, text_to_ids
+from gnuradio.semsat.semantic.features import FEATURES_CACHE
 from gnuradio.semsat.semantic_decoder import semantic_decoder
 from gnuradio.semsat.semantic_encoder import semantic_encoder
 from gnuradio.semsat.testing_media import require_media
@@ -47,7 +48,7 @@ class lossy_symbol_channel(gr.basic_block):  # noqa: N801 (GNU Radio block namin
 
 
 def grid_clips():
-    return cached_grid_features(require_media(), Path.home() / ".cache" / "gr-semsat" / "features")
+    return cached_grid_features(require_media(), FEATURES_CACHE)
 
 
 def held_out():

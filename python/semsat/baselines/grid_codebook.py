@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..semantic.features import FEATURES_CACHE
 from ..train.a2f import cached_grid_features
 from .keypoint_codebook import KeypointCodebook
-
-FEATURES_CACHE = Path.home() / ".cache" / "gr-semsat" / "features"
 
 
 def grid_codebook(media: Path, exclude: str = "", cache: Path = FEATURES_CACHE) -> KeypointCodebook:

@@ -11,11 +11,11 @@ from ..media.clip import Clip, read_clip
 from ..media.face_crop import crop_clip
 from ..receiver.semantic_reconstructors import SpeakerModels
 from ..semantic.extract.eyelids import eyelid_opening
-from ..semantic.features import ClipFeatures
+from ..semantic.features import FEATURES_CACHE, ClipFeatures
 from ..semantic.kb.reference import reference_record
 from ..testing_media import require_media
 from ..train.a2f import cached_grid_features
-from .grid_codebook import FEATURES_CACHE, grid_codebook
+from .grid_codebook import grid_codebook
 from .keypoint_codebook import KeypointCodebook
 
 

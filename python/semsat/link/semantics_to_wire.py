@@ -30,6 +30,7 @@ from ..semantic.extract.phonemes import PHONES, SILENCE
 from ..semantic.features import FACE_PARAMS
 from ..semantic.keyframes import KEYFRAME_COLUMNS, keyframe_problem
 from .link_streams import KEYFRAME_STREAM
+from .upstream_done import join_upstreams
 
 CODEC_LABEL = "semsat-link"
 
@@ -64,9 +65,10 @@ def fit_durations(durations: npt.NDArray, n_phones: int, clip_frames: int) -> np
 class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
     """Semantics PDUs on "in", the digital decoder's PDUs on "keyframes" (those of KEYFRAME_STREAM, laid
     out by sender.keyframe_bytes), any message on "finish" -> SemanticMessage PDUs on "out" (``sent()``
-    counts them, ``repairs()`` the fixes)."""
+    counts them, ``repairs()`` the fixes). With ``finish_after_upstreams`` N > 0 the block finishes by
+    itself once the N message blocks feeding it (decoders) are done, as a GRC flowgraph needs."""
 
-    def __init__(self, context: ClipContext) -> None:
+    def __init__(self, context: ClipContext, finish_after_upstreams: int = 0) -> None:
         gr.basic_block.__init__(self, name="semantics_to_wire", in_sig=None, out_sig=None)
         self.context = context
         self._lock = threading.Lock()
@@ -84,6 +86,9 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.set_msg_handler(pmt.intern("in"), self._semantics)
         self.set_msg_handler(pmt.intern("keyframes"), self._keyframe_bytes)
         self.set_msg_handler(pmt.intern("finish"), self._finish)
+        if finish_after_upstreams:
+            handlers = {"in": self._semantics, "keyframes": self._keyframe_bytes}
+            join_upstreams(self, finish_after_upstreams, handlers, lambda: self._finish(pmt.PMT_T))
 
     def sent(self) -> dict[str, int]:
         with self._lock:

@@ -19,14 +19,13 @@ from ..media.clip import Clip, read_clip
 from ..media.face_crop import crop_frames
 from ..phy.framing import MAX_PAYLOAD_BYTES
 from ..semantic.extract.expression_model import installed_model_tag
-from ..semantic.features import ClipFeatures, FeaturesError
+from ..semantic.features import FEATURES_CACHE, ClipFeatures, FeaturesError
 from ..semantic.kb import KnowledgeBase, UpdateDecision, as_received, decide, reference_record
 from ..semantic.kb.record import IdentityRecord
 from ..semantic.keyframes import DEFAULT_KEYFRAME_STEP, select_keyframes
 from .flowgraph import Transmission
 from .kb_update import update_packets
 
-FEATURES_CACHE = Path.home() / ".cache" / "gr-semsat" / "features"
 MIN_FACE_SHARE = 0.5  # a clip with a face on fewer frames is not a talking head: refused
 
 

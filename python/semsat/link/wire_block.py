@@ -3,10 +3,7 @@ end of the stream instead of by semsat-link's driver (once every decoder feeding
 
 from __future__ import annotations
 
-import pmt
-
 from .semantics_to_wire import ClipContext, semantics_to_wire
-from .upstream_done import join_upstreams
 
 
 def semantics_to_wire_at_end(
@@ -26,11 +23,4 @@ def semantics_to_wire_at_end(
     context = ClipContext(
         clip, mode.upper(), float(fps), int(clip_frames), speaker, int(epoch), window_frames
     )
-    block = semantics_to_wire(context)
-    join_upstreams(
-        block,
-        upstreams,
-        {"in": block._semantics, "keyframes": block._keyframe_bytes},
-        lambda: block._finish(pmt.PMT_T),
-    )
-    return block
+    return semantics_to_wire(context, finish_after_upstreams=upstreams)

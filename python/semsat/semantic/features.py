@@ -23,6 +23,8 @@ EXPRESSION = slice(0, 6)
 ROTATION = slice(6, 9)
 TRANSLATION = slice(9, 12)
 IDENTITY_DIM = 128
+# Where extracted clips are kept between runs (tests, training, benchmarks, semsat-link).
+FEATURES_CACHE = Path.home() / ".cache" / "gr-semsat" / "features"
 
 
 class FeaturesError(ValueError):

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from ..media.manifest import read_manifest
 from ..semantic.extract.expression_model import N_COEFFICIENTS, installed_model_tag
 from ..semantic.extract.phonemes import PHONES
-from ..semantic.features import ClipFeatures, FeaturesError
+from ..semantic.features import FEATURES_CACHE, ClipFeatures, FeaturesError
 from ..semantic.generate.a2f import INPUT_NAME, N_INPUTS, OUTPUT_NAME, frame_inputs
 from ..semantic.generate.viseme import SILENCE_ID, frame_phones, viseme_face_params
 from ..semantic.generate.viseme_training import train_viseme_table
@@ -175,7 +175,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=Path.home() / ".cache" / "gr-semsat" / "features",
+        default=FEATURES_CACHE,
         help="where extracted clip features are kept between runs",
     )
     parser.add_argument("-o", "--output", type=Path, default=Path("models/a2f.onnx"), help="ONNX file")

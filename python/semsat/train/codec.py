@@ -31,7 +31,7 @@ from ..semantic.codec.runtime import StreamCodec
 from ..semantic.codec.streams import STREAMS, TEXT_ALPHABET, StreamKind, StreamSpec, text_to_ids
 from ..semantic.extract.phonemes import phone_id, strip_stress
 from ..semantic.extract.pronunciation import pronounce
-from ..semantic.features import FACE_PARAMS, ClipFeatures
+from ..semantic.features import FACE_PARAMS, FEATURES_CACHE, ClipFeatures
 from .a2f import cached_grid_features
 from .media_argument import add_media_argument
 
@@ -367,7 +367,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=Path.home() / ".cache" / "gr-semsat" / "features",
+        default=FEATURES_CACHE,
         help="where extracted clip features are kept between runs",
     )
     parser.add_argument(

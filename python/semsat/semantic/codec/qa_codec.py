@@ -20,7 +20,7 @@ from gnuradio.semsat.semantic.codec.runtime import CodecModelError, StreamCodec
 from gnuradio.semsat.semantic.codec.streams import text_to_ids
 from gnuradio.semsat.semantic.extract.phonemes import phone_id
 from gnuradio.semsat.semantic.extract.pronunciation import pronounce
-from gnuradio.semsat.semantic.features import ClipFeatures
+from gnuradio.semsat.semantic.features import FEATURES_CACHE, ClipFeatures
 from gnuradio.semsat.testing_media import require_media
 from gnuradio.semsat.train.a2f import cached_grid_features
 
@@ -32,8 +32,7 @@ WINDOW = 25  # frames: the blocks' default 1 s window
 
 @cache
 def grid() -> dict[str, ClipFeatures]:
-    cache_dir = Path.home() / ".cache" / "gr-semsat" / "features"
-    return {Path(f.source).stem: f for f in cached_grid_features(require_media(), cache_dir)}
+    return {Path(f.source).stem: f for f in cached_grid_features(require_media(), FEATURES_CACHE)}
 
 
 @cache

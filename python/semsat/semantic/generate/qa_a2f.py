@@ -11,7 +11,7 @@ import pytest
 from gnuradio.semsat.effect.akd import MOUTH_POINTS, akd, frame_landmarks
 from gnuradio.semsat.media.clip import read_clip
 from gnuradio.semsat.media.face_crop import crop_clip
-from gnuradio.semsat.semantic.features import ClipFeatures
+from gnuradio.semsat.semantic.features import FEATURES_CACHE, ClipFeatures
 from gnuradio.semsat.semantic.generate import qa_render_cases as cases
 from gnuradio.semsat.semantic.generate.a2f import A2FModel, A2FModelError, a2f_face_params
 from gnuradio.semsat.semantic.generate.mesh_from_params import MeshModel
@@ -28,8 +28,7 @@ AKD_NOISE_PX = 0.5  # dlib's measurement noise (issue 4)
 
 @cache
 def grid_features() -> dict[str, ClipFeatures]:
-    cache_dir = Path.home() / ".cache" / "gr-semsat" / "features"
-    return {Path(f.source).name: f for f in cached_grid_features(require_media(), cache_dir)}
+    return {Path(f.source).name: f for f in cached_grid_features(require_media(), FEATURES_CACHE)}
 
 
 @cache
