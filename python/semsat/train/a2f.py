@@ -20,11 +20,11 @@ import numpy.typing as npt
 from ..media.manifest import read_manifest
 from ..semantic.extract.expression_model import N_COEFFICIENTS, installed_model_tag
 from ..semantic.extract.phonemes import PHONES
-from ..semantic.features import FEATURES_CACHE, ClipFeatures, FeaturesError
+from ..semantic.features import ClipFeatures, FeaturesError
 from ..semantic.generate.a2f import INPUT_NAME, N_INPUTS, OUTPUT_NAME, frame_inputs
 from ..semantic.generate.viseme import SILENCE_ID, frame_phones, viseme_face_params
 from ..semantic.generate.viseme_training import train_viseme_table
-from .media_argument import add_media_argument
+from .media_argument import add_cache_argument, add_media_argument
 
 HELP = "train the A2V audio-to-face network (phones, pitch, energy → face parameters) and export ONNX"
 SEED = 0
@@ -172,12 +172,7 @@ def export(net: object, output: Path) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_media_argument(parser)
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=FEATURES_CACHE,
-        help="where extracted clip features are kept between runs",
-    )
+    add_cache_argument(parser)
     parser.add_argument("-o", "--output", type=Path, default=Path("models/a2f.onnx"), help="ONNX file")
 
 

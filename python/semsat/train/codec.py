@@ -31,9 +31,9 @@ from ..semantic.codec.runtime import StreamCodec
 from ..semantic.codec.streams import STREAMS, TEXT_ALPHABET, StreamKind, StreamSpec, text_to_ids
 from ..semantic.extract.phonemes import phone_id, strip_stress
 from ..semantic.extract.pronunciation import pronounce
-from ..semantic.features import FACE_PARAMS, FEATURES_CACHE, ClipFeatures
+from ..semantic.features import FACE_PARAMS, ClipFeatures
 from .a2f import cached_grid_features
-from .media_argument import add_media_argument
+from .media_argument import add_cache_argument, add_media_argument
 
 HELP = "train the temporal semantic codec (face, text, phonemes, durations) and export ONNX with cards"
 SEED = 0
@@ -364,12 +364,7 @@ item has fewer symbols), one fade each; average SNR, zero-forcing with perfect C
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_media_argument(parser)
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=FEATURES_CACHE,
-        help="where extracted clip features are kept between runs",
-    )
+    add_cache_argument(parser)
     parser.add_argument(
         "-o", "--output", type=Path, default=Path("models"), help="folder for models and cards"
     )
