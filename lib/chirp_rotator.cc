@@ -39,7 +39,7 @@ void chirp_rotator::set_rate(double hz_per_s)
     d_max_chunk = static_cast<int>(std::clamp(m, 1.0, static_cast<double>(max_chunk)));
 }
 
-void chirp_rotator::advance(int n)
+void chirp_rotator::advance(int64_t n)
 {
     const double dt = n / d_samp_rate;
     d_phase += d_freq * dt + 0.5 * d_rate * dt * dt;

@@ -8,6 +8,7 @@
 #define INCLUDED_SEMSAT_CHIRP_ROTATOR_H
 
 #include <gnuradio/gr_complex.h>
+#include <cstdint>
 
 namespace gr {
 namespace semsat {
@@ -36,7 +37,7 @@ public:
     //! out[k] = in[k] exp(j 2 pi phase(k)) for n samples (in may equal out), advancing the state.
     void rotate(const gr_complex* in, gr_complex* out, int n);
     //! Advances the state by n samples without touching any data.
-    void advance(int n);
+    void advance(int64_t n);
 
 private:
     double d_samp_rate;

@@ -39,7 +39,8 @@ doppler_cc_impl::doppler_cc_impl(double samp_rate,
       d_samp_rate(samp_rate),
       d_sign(compensate ? -1.0 : 1.0),
       d_following_trajectory(!times.empty()),
-      d_rotator(samp_rate)
+      d_rotator(samp_rate),
+      d_air(samp_rate)
 {
     if (!std::isfinite(samp_rate) || samp_rate <= 0.0) {
         throw std::invalid_argument("doppler_cc: samp_rate must be > 0 Hz");
@@ -122,24 +123,25 @@ double doppler_cc_impl::frequency_rate() const
     return d_public_rate;
 }
 
-void doppler_cc_impl::apply_trajectory(uint64_t now)
+void doppler_cc_impl::apply_trajectory(uint64_t air)
 {
     while (d_following_trajectory && d_next_knot < d_knots.size() &&
-           d_knots[d_next_knot].offset <= now) {
+           d_knots[d_next_knot].offset <= air) {
         const knot& k = d_knots[d_next_knot++];
-        // A knot met late (only possible at the very start) still applies its chirp from now.
-        const double elapsed = (now - k.offset) / d_samp_rate;
+        // A knot met late (at the very start, or inside the idle time before a timed burst) still
+        // applies its chirp from now.
+        const double elapsed = (air - k.offset) / d_samp_rate;
         d_rotator.set_frequency(d_sign * (k.freq + k.rate * elapsed));
         d_rotator.set_rate(d_sign * k.rate);
     }
 }
 
-uint64_t doppler_cc_impl::next_trajectory_offset() const
+uint64_t doppler_cc_impl::next_trajectory_offset(uint64_t now) const
 {
     if (!d_following_trajectory || d_next_knot >= d_knots.size()) {
         return std::numeric_limits<uint64_t>::max();
     }
-    return d_knots[d_next_knot].offset;
+    return now + (d_knots[d_next_knot].offset - d_air.air_sample(now));
 }
 
 void doppler_cc_impl::apply_updates(uint64_t now)
@@ -168,14 +170,24 @@ int doppler_cc_impl::work(int noutput_items,
     const gr_complex* in = static_cast<const gr_complex*>(input_items[0]);
     gr_complex* out = static_cast<gr_complex*>(output_items[0]);
     const uint64_t n0 = nitems_written(0);
-
+    std::vector<tag_t> tags;
+    get_tags_in_range(tags, 0, n0, n0 + noutput_items, tx_time_key);
+    for (const tag_t& tag : tags) {
+        d_air.schedule(tag.offset, tag.value);
+    }
     int pos = 0;
     while (pos < noutput_items) {
         const uint64_t now = n0 + pos;
-        apply_trajectory(now);
+        const uint64_t idle = d_air.reach(now);
+        if (idle > 0) {
+            // The chirp goes on through the idle time; knots passed in it are applied next.
+            d_rotator.advance(static_cast<int64_t>(idle));
+        }
+        apply_trajectory(d_air.air_sample(now));
         apply_updates(now);
         uint64_t end = n0 + noutput_items;
-        end = std::min(end, next_trajectory_offset());
+        end = std::min(end, next_trajectory_offset(now));
+        end = std::min(end, std::max(d_air.next_start(), now + 1));
         end = std::min(end, std::max(d_ctrl_queue.next_offset(now), now + 1));
         const int n = static_cast<int>(end - now);
         d_rotator.rotate(in + pos, out + pos, n);

@@ -7,6 +7,7 @@
 #ifndef INCLUDED_SEMSAT_DOPPLER_CC_IMPL_H
 #define INCLUDED_SEMSAT_DOPPLER_CC_IMPL_H
 
+#include "air_clock.h"
 #include "chirp_rotator.h"
 #include "control_queue.h"
 #include <gnuradio/semsat/doppler_cc.h>
@@ -44,8 +45,10 @@ private:
     };
     void handle_ctrl(const pmt::pmt_t& msg);
     void apply_updates(uint64_t now);
-    void apply_trajectory(uint64_t now);
-    uint64_t next_trajectory_offset() const;
+    //! Applies the trajectory's knots reached at air sample \p air.
+    void apply_trajectory(uint64_t air);
+    //! The stream sample of the next knot (whose air sample lies ahead of \p now's).
+    uint64_t next_trajectory_offset(uint64_t now) const;
 
     const double d_samp_rate;
     const double d_sign;
@@ -53,6 +56,7 @@ private:
     size_t d_next_knot = 0;
     bool d_following_trajectory;
     chirp_rotator d_rotator;
+    air_clock d_air; // the trajectory runs on air time: timed bursts skip the idle time between them
 
     control_queue d_ctrl_queue;
     std::atomic<uint64_t> d_ctrl_accepted{ 0 };

@@ -116,6 +116,7 @@ ntn_tdl_channel_cc_impl::ntn_tdl_channel_cc_impl(double samp_rate,
       d_noise_enabled(noise_enabled),
       d_update_interval(choose_update_interval(update_interval, samp_rate, d_max_ue_doppler)),
       d_state_tag_interval(static_cast<uint64_t>(std::max(state_tag_interval, 0))),
+      d_air(samp_rate),
       d_rotator(samp_rate),
       d_noise(0),
       d_gain_db(gain_db),
@@ -269,7 +270,7 @@ bool ntn_tdl_channel_cc_impl::apply_updates(uint64_t now)
 
 void ntn_tdl_channel_cc_impl::update_path_gains(uint64_t now)
 {
-    const uint64_t period = now / d_update_interval;
+    const uint64_t period = d_air.air_sample(now) / d_update_interval;
     if (period == d_fading_period && !d_gains_dirty) {
         return;
     }
@@ -322,6 +323,10 @@ void ntn_tdl_channel_cc_impl::move_input_tags(int noutput_items)
     get_tags_in_range(tags, 0, first, first + noutput_items);
     for (gr::tag_t tag : tags) {
         tag.offset += d_tag_latency;
+        if (pmt::eqv(tag.key, tx_time_key)) {
+            // The burst reaches the output after the latency, and that much later on the air.
+            d_air.schedule(tag.offset, tag.value, d_tag_latency);
+        }
         add_item_tag(0, tag);
     }
 }
@@ -349,6 +354,10 @@ int ntn_tdl_channel_cc_impl::work(int noutput_items,
     int pos = 0;
     while (pos < noutput_items) {
         const uint64_t now = n0 + pos;
+        const uint64_t idle = d_air.reach(now);
+        if (idle > 0) {
+            d_rotator.advance(static_cast<int64_t>(idle)); // the bulk Doppler's phase and chirp go on
+        }
         const bool changed = apply_updates(now);
         update_path_gains(now);
         // Tag at the set interval, and wherever a control update changes the state.
@@ -358,7 +367,9 @@ int ntn_tdl_channel_cc_impl::work(int noutput_items,
         }
 
         uint64_t end = n0 + noutput_items;
-        end = std::min(end, (now / d_update_interval + 1) * d_update_interval);
+        const uint64_t air = d_air.air_sample(now);
+        end = std::min(end, now + (air / d_update_interval + 1) * d_update_interval - air);
+        end = std::min(end, std::max(d_air.next_start(), now + 1));
         end = std::min(end, std::max(d_ctrl_queue.next_offset(now), now + 1));
         if (d_state_tag_interval > 0) {
             end = std::min(end, d_next_tag);

@@ -7,6 +7,7 @@
 #ifndef INCLUDED_SEMSAT_NTN_TDL_CHANNEL_CC_IMPL_H
 #define INCLUDED_SEMSAT_NTN_TDL_CHANNEL_CC_IMPL_H
 
+#include "air_clock.h"
 #include "chirp_rotator.h"
 #include "control_queue.h"
 #include "gaussian_noise.h"
@@ -89,6 +90,7 @@ private:
     double d_latency = 0.0;
     uint64_t d_tag_latency = 0;
 
+    air_clock d_air; // fading and Doppler run on air time: timed bursts skip the idle time between them
     std::vector<sos_fading> d_fading;
     std::unique_ptr<sparse_fir> d_fir;
     std::vector<gr_complex> d_path_gains; // current h_p sqrt(P_p) g, for the FIR and the tags

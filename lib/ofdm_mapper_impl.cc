@@ -5,6 +5,7 @@
  */
 
 #include "ofdm_mapper_impl.h"
+#include "air_clock.h"
 #include <gnuradio/io_signature.h>
 #include <algorithm>
 #include <cstring>
@@ -151,6 +152,12 @@ bool ofdm_mapper_impl::start_packet(uint64_t abs, int available, int& skip_items
         return false;
     }
     d_hdr = h;
+    d_tx_time = pmt::PMT_NIL;
+    for (const tag_t& t : d_tags) {
+        if (pmt::eqv(t.key, tx_time_key)) {
+            d_tx_time = t.value; // the frame leaves when its packet should (checked by the channel or radio)
+        }
+    }
     d_next_seq = static_cast<uint16_t>(h.seq + 1);
     d_sym = 0;
     d_read = 0;
@@ -186,6 +193,9 @@ int ofdm_mapper_impl::general_work(int noutput_items,
             add_item_tag(0, o, key_type, pmt::from_long(d_hdr.frame_type));
             add_item_tag(0, o, key_stream, pmt::from_long(d_hdr.stream_id));
             add_item_tag(0, o, key_seq, pmt::from_long(d_hdr.seq));
+            if (!pmt::is_null(d_tx_time)) {
+                add_item_tag(0, o, tx_time_key, d_tx_time);
+            }
         } else if (d_state == state::skip) {
             const int n = static_cast<int>(std::min<int64_t>(d_left, nin - consumed));
             consumed += n;

@@ -51,6 +51,7 @@ private:
     const pmt::pmt_t d_len_key;
     state d_state = state::idle;
     ofdm_header d_hdr;
+    pmt::pmt_t d_tx_time = pmt::PMT_NIL; // the packet's tx_time tag, put on its frame's first sample
     uint16_t d_next_seq = 0;
     int64_t d_sym = 0;        // OFDM symbol of the frame being written
     int64_t d_total_syms = 0;

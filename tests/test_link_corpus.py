@@ -84,24 +84,22 @@ def test_the_link_beats_the_frozen_baseline_on_every_clip():
         assert row["v2a"] < row["frozen"] and row["a2v"] < row["frozen"], row
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="V2A AKD / clean-feature AKD at 12 dB, seed 1: bbaf2n 1.17, brbk7n 1.11, lbax4n 1.05, "
-    "lbbc2a 1.12, "
-    "lrwp9a 1.32 (1.07 px against 0.81 px; bar 1.3): lrwp9a is the codec's held-out clip, whose face NMSE "
-    "over NTN-TDL-A at 12 dB is -12.6 dB against the codec's -15 dB bar (qa_codec_over_ofdm, xfail)",
-)
 def test_v2a_at_12_db_within_1_3_of_its_clean_feature_akd():
+    """Measured (seed 1, bursts at their air times): bbaf2n 1.12, brbk7n 1.03, lbax4n 1.11, lbbc2a 1.20,
+    lrwp9a 1.30 (1.05 px against 0.81: the codec's held-out clip, at the bar). Before the bursts left at their
+    air times (back to back, one fade for the whole clip) lrwp9a was 1.32."""
     ratios = [row["v2a"] / row["clean"] for row in scores()]
     assert max(ratios) <= V2A_BAR, [f"{r:.2f}" for r in ratios]
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="A2V AKD / frozen AKD at 12 dB, seed 1: bbaf2n 0.25, brbk7n 0.61, lbax4n 0.45, lbbc2a 0.59, "
-    "lrwp9a 0.45 (bar 0.5). The link delivers A2V's semantics (text exact or one letter off, keyframes "
+    reason="A2V AKD / frozen AKD at 12 dB, seed 1: bbaf2n 0.25, brbk7n 0.60, lbax4n 0.44, lbbc2a 0.59, "
+    "lrwp9a 0.41 (bar 0.5). The link delivers A2V's semantics (text exact or one letter off, keyframes "
     "retransmitted when lost); clean-feature A2V already scores 0.25-0.60 of frozen (docs/receiver.md): "
-    "brbk7n and lbbc2a have little head drift (frozen 1.48 and 1.68 px), so the mouth prediction dominates",
+    "brbk7n and lbbc2a have little head drift (frozen 1.48 and 1.68 px). Even the true face parameters of "
+    "every frame (V2A's clean features: what A2V's keyframes tend to at step 1) render at 0.56 (brbk7n) and "
+    "0.51 (lbbc2a) of frozen, so the bar needs a better renderer, not a better link",
 )
 def test_a2v_at_12_db_at_most_half_the_frozen_akd():
     ratios = [row["a2v"] / row["frozen"] for row in scores()]

@@ -117,10 +117,10 @@ def test_loopback_delivers_the_clip(
 def test_loopback_below_detection_still_closes_the_clip(
     scripts: dict[str, Path], features_file: tuple[Path, ClipFeatures]
 ) -> None:
-    """At Es/N0 -5 dB the demapper detects nothing: the flowgraph still ends and the receiver is told the
+    """At Es/N0 -15 dB the demapper detects nothing: the flowgraph still ends and the receiver is told the
     clip is over (empty text, no face windows: it conceals instead of waiting forever)."""
     path, _ = features_file
-    low = ["--esn0-up-db", "0", "--esn0-down-db", "-5"]
+    low = ["--esn0-up-db", "0", "--esn0-down-db", "-15"]
     messages = parsed(run_loopback(scripts["semsat_loopback"], path, 1, *low))
     assert [m.stream for m in messages] == ["text", "control"]
     assert messages[0].payload == ""

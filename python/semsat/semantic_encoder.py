@@ -51,7 +51,9 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
     fewer symbols: bursts.effective_bursts), one c32vector PDU each, with meta ``stream``, ``stream_id``,
     ``codec``, ``clip``, ``seq`` (window * n_bursts + burst: what the PHY header carries), ``window``,
     ``burst``, ``n_bursts``, ``air_offset_s`` (when the burst should leave, after the window's first:
-    bursts spread evenly over the window, so each meets its own fade), ``mode``, ``n_symbols`` (this
+    bursts spread evenly over the window, so each meets its own fade), ``air_time_s`` (the same on the
+    stream's clock: window * window_s + air_offset_s; a scheduler turns it into the PHY's ``tx_time``, after
+    which the channel blocks let the idle time between bursts pass), ``mode``, ``n_symbols`` (this
     burst's), ``n_items``, ``symbols_per_item`` and ``first_item``; input meta may set ``clip`` and
     ``mode``. The budget: ``symbols_per_second`` for face (a multiple of ``fps``), ``symbols_per_item`` for
     the token streams; 0 takes the model's full budget. Malformed PDUs are dropped and counted
@@ -143,6 +145,7 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
                     "burst": pmt.from_long(burst),
                     "n_bursts": pmt.from_long(self.n_bursts),
                     "air_offset_s": pmt.from_double(burst * self.window_s / len(parts)),
+                    "air_time_s": pmt.from_double((number + burst / len(parts)) * self.window_s),
                     "mode": mode,
                     "n_symbols": pmt.from_long(len(part)),
                     "n_items": pmt.from_long(len(window)),

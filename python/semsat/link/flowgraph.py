@@ -1,6 +1,6 @@
 """One clip over the whole simulated satellite link, as ONE GNU Radio flowgraph:
 
-  semantic_encoder (one per stream) ─┐
+  semantic_encoder (one per stream) → air_scheduler (bursts at their air times: tx_time tags) ─┐
   digital_pdu_encoder (KB update, face keyframes; CRC + LDPC + QPSK) ─┤→ pdu_to_tagged_stream
   → ofdm_mapper → doppler_cc (the pass's bulk Doppler) → ntn_tdl_channel_cc (uplink)
   → ntn_tdl_channel_cc (downlink, with the slant-range delay) → doppler_cc (pre-compensation from the
@@ -40,6 +40,7 @@ from ..ofdm_link import DEFAULT, Numerology
 from ..semantic.codec.streams import MAX_ITEMS, stream_spec
 from ..semantic_decoder import semantic_decoder
 from ..semantic_encoder import semantic_encoder, semantics_from_pmt
+from .air_scheduler import air_scheduler
 from .geometry import LinkGeometry
 from .kb_update_sink import kb_update_sink
 from .link_streams import COUNTED, KB_UPDATE_STREAM, KEYFRAME_STREAM
@@ -162,8 +163,13 @@ class LinkFlowgraph(gr.top_block):
         self.wire = semantics_to_wire(replace(context, window_frames=face.window_items if face else 0))
         self.publisher = zeromq.pub_msg_sink(endpoint, 100, True)
 
+        # The semantic bursts leave at their air times (air_scheduler); digital packets at once.
+        self.scheduler = air_scheduler()
+        for encoder in self.encoders.values():
+            self.msg_connect(encoder, "out", self.scheduler, "in")
+        self.msg_connect(self.scheduler, "out", to_stream, "pdus")
+        self.msg_connect(self.digital, "out", to_stream, "pdus")
         for source in [*self.encoders.values(), self.digital]:
-            self.msg_connect(source, "out", to_stream, "pdus")
             self.msg_connect(source, "out", self.counter, "in")
         chain = [to_stream, self.mapper, *self.channel, self.demapper]
         for a, b in zip(chain[:-1], chain[1:], strict=True):
@@ -258,16 +264,23 @@ class LinkFlowgraph(gr.top_block):
         # One source at a time, each framed before the next starts, so the order of the frames on the air
         # (and with it the fading and noise each one meets) follows from the seed alone.
         deadline = time.monotonic() + timeout_s
-        for i, packet in enumerate(tx.kb_packets):  # the update first: the receiver needs it to render
-            self._post_digital(packet, KB_UPDATE_STREAM, i)
+        digital = [(packet, KB_UPDATE_STREAM, i) for i, packet in enumerate(tx.kb_packets)]
         if tx.keyframes is not None:
-            self._post_digital(tx.keyframes, KEYFRAME_STREAM, 0)
+            digital.append((tx.keyframes, KEYFRAME_STREAM, 0))
+        for packet in digital:  # the update first: the receiver needs it to render
+            self._post_digital(*packet)
         for stream, messages in tx.semantics.items():
             while self.counter.seen() < self._posted:
                 self._check(deadline, "the encoders did not send their PDUs")
             for message in messages:
                 self._posted += self._windows(stream, message)
                 self.encoders[stream]._post(pmt.intern("in"), message)
+        while self.counter.seen() < self._posted:
+            self._check(deadline, "the encoders did not send their PDUs")
+        # The clip's clock starts when the digital packets have left (they go back to back from time 0).
+        self.scheduler._post(
+            pmt.intern("release"), pmt.from_double(self._air_seconds(p for p, _, _ in digital))
+        )
         self._payload_done()
         self._flush()
         self._wait_through(timeout_s)
@@ -292,6 +305,14 @@ class LinkFlowgraph(gr.top_block):
             while delivered and not (self.kb_sink.stored() or self.kb_sink.errors()):
                 self._check(deadline, "the KB update was not stored")
         return retransmitted, delivered
+
+    def _air_seconds(self, packets) -> float:
+        """Air time of digital packets sent back to back."""
+        codec, frame_type = self.digital.codec, self.digital.frame_type
+        samples = sum(
+            int(self.mapper.frame_length(codec.layout(len(p), frame_type).symbols)) for p in packets
+        )
+        return samples / self.cfg.samp_rate
 
     def _windows(self, stream: str, message: pmt.pmt_base) -> int:
         """The symbol PDUs (PHY frames) a semantics PDU becomes: the encoder's windows of it, each

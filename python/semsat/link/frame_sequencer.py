@@ -1,14 +1,17 @@
 """Symbol PDUs of several semantic encoders -> ONE tagged symbol stream for the OFDM mapper, in a fixed order.
 
 Message PDUs reach pdu_to_tagged_stream in whatever order the encoders' threads finish, so the frames on the
-air (and the fading and noise each meets) would change from run to run. This source waits until every
-encoder has finished (``upstreams`` of them, message "done"), then streams the frames ordered by the
-position of their stream in ``streams`` and by ``seq``, and ends: the IQ stream is a function of the
-semantics alone, which is what lets a transmitter, a channel and a receiver in three processes reproduce the
-single-process loopback. ``END_FRAMES`` frames of ``END_STREAM_ID`` close the burst so a process whose
-source cannot see the stream end (a ZMQ or SDR source) knows where it stops (stream_end): each process in a
-chain ends at the start of one of them and keeps the ones before it, so the next process still finds one,
-and the receiver's demapper still has samples after the last semantic frame to look ahead into.
+air (and the fading and noise each meets) would change from run to run. This source waits until every encoder
+has finished (``upstreams`` of them, message "done"), then streams the frames ordered by the air time
+(``air_time_s``: the encoders spread each window's bursts 250 ms apart), then by the position of their stream
+in ``streams`` and by ``seq``, each tagged with ``tx_time`` (its air time: the OFDM mapper puts it on the
+frame and the channel blocks let the idle time before the frame pass, so each burst meets its own fade), and
+ends: the IQ stream and its tags are a function of the semantics alone, which is what lets a transmitter, a
+channel and a receiver in three processes reproduce the single-process loopback. ``END_FRAMES`` frames of
+``END_STREAM_ID`` close the burst so a process whose source cannot see the stream end (a ZMQ or SDR source)
+knows where it stops (stream_end): each process in a chain ends at the start of one of them and keeps the ones
+before it, so the next process still finds one, and the receiver's demapper still has samples after the last
+semantic frame to look ahead into.
 """
 
 from __future__ import annotations
@@ -49,10 +52,11 @@ class frame_sequencer(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
         self._order = {STREAM_IDS[s]: i for i, s in enumerate(streams)}
         self._len_key = pmt.intern(len_tag_key)
         self._lock = threading.Lock()
-        self._frames: list[tuple[tuple[int, int], int, int, np.ndarray]] = []
+        self._frames: list[tuple[tuple[float, int, int], int, int, np.ndarray]] = []
         self._ignored = 0
         self._ready = threading.Event()
-        self._queue: list[tuple[int, int, np.ndarray]] = []  # (stream_id, seq, symbols) left to stream
+        # (tx_time, stream_id, seq, symbols) left to stream; the end frames follow at once (no tx_time)
+        self._queue: list[tuple[float | None, int, int, np.ndarray]] = []
         self._offset = 0  # symbols of the frame at the head of the queue already written
         self.message_port_register_in(pmt.intern("in"))
         self.set_msg_handler(pmt.intern("in"), self._take)
@@ -73,6 +77,8 @@ class frame_sequencer(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
             meta, vector = pmt.car(msg), pmt.cdr(msg)
             stream_id = int(pmt.to_long(pmt.dict_ref(meta, pmt.intern("stream_id"), pmt.PMT_NIL)))
             seq = int(pmt.to_long(pmt.dict_ref(meta, pmt.intern("seq"), pmt.PMT_NIL)))
+            air_time = pmt.dict_ref(meta, pmt.intern("air_time_s"), pmt.from_double(0.0))
+            air_time_s = float(pmt.to_double(air_time))
             symbols = np.asarray(pmt.c32vector_elements(vector), np.complex64)
             if stream_id not in self._order or len(symbols) == 0:
                 raise ValueError(f"stream id {stream_id} is not one of the sequenced streams")
@@ -82,13 +88,13 @@ class frame_sequencer(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
             self.logger.warn(f"ignored PDU: {error}")
             return
         with self._lock:
-            self._frames.append(((self._order[stream_id], seq), stream_id, seq, symbols))
+            self._frames.append(((air_time_s, self._order[stream_id], seq), stream_id, seq, symbols))
 
     def _all_done(self) -> None:
         with self._lock:
             ordered = sorted(self._frames, key=lambda frame: frame[0])
-            self._queue = [(stream_id, seq, symbols) for _, stream_id, seq, symbols in ordered]
-            self._queue += [(END_STREAM_ID, i, end_frame()) for i in range(END_FRAMES)]
+            self._queue = [(key[0], stream_id, seq, symbols) for key, stream_id, seq, symbols in ordered]
+            self._queue += [(None, END_STREAM_ID, i, end_frame()) for i in range(END_FRAMES)]
         self._ready.set()
 
     def work(self, input_items, output_items) -> int:  # noqa: ANN001 (GNU Radio's signature)
@@ -102,9 +108,9 @@ class frame_sequencer(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
             out = output_items[0]
             written = 0
             while self._queue and written < len(out):
-                stream_id, seq, symbols = self._queue[0]
+                tx_time, stream_id, seq, symbols = self._queue[0]
                 if self._offset == 0:
-                    self._tag_frame(self.nitems_written(0) + written, stream_id, seq, len(symbols))
+                    self._tag_frame(self.nitems_written(0) + written, stream_id, seq, len(symbols), tx_time)
                 n = min(len(symbols) - self._offset, len(out) - written)
                 out[written : written + n] = symbols[self._offset : self._offset + n]
                 written += n
@@ -114,7 +120,7 @@ class frame_sequencer(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
                     self._offset = 0
             return written
 
-    def _tag_frame(self, offset: int, stream_id: int, seq: int, length: int) -> None:
+    def _tag_frame(self, offset: int, stream_id: int, seq: int, length: int, tx_time: float | None) -> None:
         for key, value in (
             (self._len_key, length),
             (pmt.intern("frame_type"), FRAME_TYPE_ANALOG),
@@ -122,3 +128,5 @@ class frame_sequencer(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
             (pmt.intern("seq"), seq),
         ):
             self.add_item_tag(0, offset, key, pmt.from_long(value))
+        if tx_time is not None:
+            self.add_item_tag(0, offset, pmt.intern("tx_time"), pmt.from_double(tx_time))

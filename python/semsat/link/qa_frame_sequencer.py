@@ -32,9 +32,11 @@ class pdu_burst(gr.basic_block):  # noqa: N801
         self._post(pmt.intern("system"), pmt.cons(pmt.intern("done"), pmt.from_long(1)))
 
 
-def symbol_pdu(stream: str, seq: int, n: int) -> pmt.pmt_base:
+def symbol_pdu(stream: str, seq: int, n: int, air_time_s: float | None = None) -> pmt.pmt_base:
     meta = pmt.dict_add(pmt.make_dict(), pmt.intern("stream_id"), pmt.from_long(STREAM_IDS[stream]))
     meta = pmt.dict_add(meta, pmt.intern("seq"), pmt.from_long(seq))
+    if air_time_s is not None:
+        meta = pmt.dict_add(meta, pmt.intern("air_time_s"), pmt.from_double(air_time_s))
     symbols = np.full(n, STREAM_IDS[stream] + 1j * seq, np.complex64)
     return pmt.cons(meta, pmt.init_c32vector(n, symbols))
 
@@ -43,27 +45,46 @@ def frames_on_air(sink: blocks.vector_sink_c) -> list[tuple[int, int, int]]:
     """(stream_id, seq, length) of each tagged packet, in stream order."""
     tags = {}
     for tag in sink.tags():
-        tags.setdefault(tag.offset, {})[pmt.symbol_to_string(tag.key)] = pmt.to_long(tag.value)
+        tags.setdefault(tag.offset, {})[pmt.symbol_to_string(tag.key)] = pmt.to_python(tag.value)
     return [(t["stream_id"], t["seq"], t["packet_len"]) for _, t in sorted(tags.items())]
+
+
+def run_sequencer(sources: list[pdu_burst]) -> blocks.vector_sink_c:
+    top = gr.top_block()
+    sequencer = frame_sequencer(["face", "text"], upstreams=len(sources))
+    sink = blocks.vector_sink_c()
+    for source in sources:
+        top.msg_connect(source, "out", sequencer, "in")
+    top.connect(sequencer, sink)
+    top.run()  # returns: the sequencer ends its stream after the end-of-burst frames
+    return sink
 
 
 @pytest.mark.parametrize("text_delay_s, face_delay_s", [(0.0, 0.3), (0.3, 0.0)])
 def test_order_follows_streams_and_seq_not_arrival(text_delay_s: float, face_delay_s: float) -> None:
-    top = gr.top_block()
     face = pdu_burst([symbol_pdu("face", s, 150) for s in (2, 0, 1)], face_delay_s)
     text = pdu_burst([symbol_pdu("text", 0, 40)], text_delay_s)
-    sequencer = frame_sequencer(["face", "text"], upstreams=2)
-    sink = blocks.vector_sink_c()
-    for source in (face, text):
-        top.msg_connect(source, "out", sequencer, "in")
-    top.connect(sequencer, sink)
-    top.run()  # returns: the sequencer ends its stream after the end-of-burst frames
+    sink = run_sequencer([face, text])
     expected = [(1, 0, 150), (1, 1, 150), (1, 2, 150), (2, 0, 40)]
     expected += [(END_STREAM_ID, i, 64) for i in range(END_FRAMES)]
     assert frames_on_air(sink) == expected
     data = np.asarray(sink.data())
     assert len(data) == 3 * 150 + 40 + END_FRAMES * 64
     assert np.all(data[150:300] == 1 + 1j) and np.all(data[450:490] == 2)
+
+
+def test_bursts_leave_in_air_time_order_with_their_tx_time() -> None:
+    # One window of each stream, time-interleaved over 4 bursts 250 ms apart (semantic_encoder's air_time_s).
+    face = pdu_burst([symbol_pdu("face", b, 150, b / 4) for b in (3, 1, 0, 2)], 0.0)
+    text = pdu_burst([symbol_pdu("text", b, 40, b / 4) for b in range(4)], 0.1)
+    sink = run_sequencer([face, text])
+    order = [(stream, seq) for stream, seq, _ in frames_on_air(sink)]
+    assert order[:8] == [(s, b) for b in range(4) for s in (1, 2)]  # face then text in each slot
+    tx_times = sorted(
+        (t.offset, pmt.to_double(t.value)) for t in sink.tags() if pmt.symbol_to_string(t.key) == "tx_time"
+    )
+    assert [when for _, when in tx_times] == [b / 4 for b in range(4) for _ in (1, 2)]
+    assert len(tx_times) == 8  # the end-of-burst frames follow at once: no tx_time
 
 
 @pytest.mark.parametrize("end_frame", [1, 2, 3])
