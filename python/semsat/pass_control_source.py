@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pmt
-from gnuradio import gr
 
 from .link_budget import DEFAULT_LINK_BUDGET
+from .one_shot_source import one_shot_source
 from .orbit import circular_pass
 from .trajectory import CONTROL_FIELDS, Trajectory, control_messages
 
 
-class pass_control_source(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
+class pass_control_source(one_shot_source):  # noqa: N801 (GNU Radio block naming)
     """Publishes one sample-stamped control message per trajectory point on its "ctrl" port.
 
     The pass comes from `trajectory_file` (a CSV written by semsat-pass) when it is given, else from a
@@ -46,7 +45,7 @@ class pass_control_source(gr.basic_block):  # noqa: N801 (GNU Radio block naming
         fields: Sequence[str] = CONTROL_FIELDS,
         time_scale: float = 1.0,
     ) -> None:
-        gr.basic_block.__init__(self, name="pass_control_source", in_sig=None, out_sig=None)
+        one_shot_source.__init__(self, "pass_control_source")
         if not (time_scale > 0.0 and math.isfinite(time_scale)):
             raise ValueError(f"time_scale must be a finite number > 0 (1 = real time), got {time_scale}")
         if isinstance(fields, str):
@@ -66,30 +65,13 @@ class pass_control_source(gr.basic_block):  # noqa: N801 (GNU Radio block naming
         self._messages = control_messages(self._signal_time_trajectory(), samp_rate, tuple(fields), sign=sign)
         self._port = pmt.intern("ctrl")
         self.message_port_register_out(self._port)
-        self._publisher: threading.Thread | None = None
 
     def duration_s(self) -> float:
         """Signal time in seconds from the first control message to the last."""
         return float(np.ptp(self.trajectory.time_s)) / self._time_scale
 
-    def start(self) -> bool:
-        # Publishing from a thread keeps start() short: the scheduler calls it before any block runs.
-        self._publisher = threading.Thread(target=self._publish, name="pass_control_source", daemon=True)
-        self._publisher.start()
-        return True
-
-    def stop(self) -> bool:
-        if self._publisher is not None:
-            self._publisher.join()
-            self._publisher = None
-        return True
-
-    def _publish(self) -> None:
-        for message in self._messages:
-            self.message_port_pub(self._port, message)
-        # A block with only message ports never finishes by itself; telling its own system port that it is
-        # done lets the flowgraph end when the stream blocks do.
-        self._post(pmt.intern("system"), pmt.cons(pmt.intern("done"), pmt.from_long(1)))
+    def messages(self) -> Iterator[tuple[pmt.pmt_base, pmt.pmt_base]]:
+        return ((self._port, message) for message in self._messages)
 
     def _signal_time_trajectory(self) -> Trajectory:
         track = self.trajectory

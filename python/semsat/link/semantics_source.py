@@ -8,12 +8,12 @@ block reports itself done, so the encoders it feeds finish once they have coded 
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pmt
-from gnuradio import gr
 
+from ..one_shot_source import one_shot_source
 from ..semantic.features import ClipFeatures
 from .sender import transmission
 
@@ -21,13 +21,13 @@ STREAM_PORTS = ("face", "text", "phonemes", "durations")
 MODES = ("v2a", "a2v")
 
 
-class semantics_source(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
+class semantics_source(one_shot_source):  # noqa: N801 (GNU Radio block naming)
     """Publishes the semantics PDUs of ``mode`` ("v2a": face, text; "a2v": text, phonemes, durations) for the
     clip in ``features_file`` on the port named after each stream, with meta clip = ``clip_id`` (the file's
     stem when empty) and mode."""
 
     def __init__(self, features_file: str, mode: str = "v2a", clip_id: str = "") -> None:
-        gr.basic_block.__init__(self, name="semantics_source", in_sig=None, out_sig=None)
+        one_shot_source.__init__(self, "semantics_source")
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         path = Path(features_file)
@@ -36,28 +36,12 @@ class semantics_source(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.semantics = transmission(self.features, mode, self.clip_id, None, 0).semantics
         for port in STREAM_PORTS:
             self.message_port_register_out(pmt.intern(port))
-        self._publisher: threading.Thread | None = None
 
     def streams(self) -> list[str]:
         """The streams this clip sends in its mode (a clip without words sends no text)."""
         return list(self.semantics)
 
-    def start(self) -> bool:
-        # Publishing from a thread keeps start() short: the scheduler calls it before any block runs.
-        self._publisher = threading.Thread(target=self._publish, name="semantics_source", daemon=True)
-        self._publisher.start()
-        return True
-
-    def stop(self) -> bool:
-        if self._publisher is not None:
-            self._publisher.join()
-            self._publisher = None
-        return True
-
-    def _publish(self) -> None:
+    def messages(self) -> Iterator[tuple[pmt.pmt_base, pmt.pmt_base]]:
         for stream, messages in self.semantics.items():
             for message in messages:
-                self.message_port_pub(pmt.intern(stream), message)
-        # A block with only message ports never finishes by itself; its own "done" reaches the encoders
-        # after its PDUs, so they finish once those are coded.
-        self._post(pmt.intern("system"), pmt.cons(pmt.intern("done"), pmt.from_long(1)))
+                yield pmt.intern(stream), message
