@@ -3,6 +3,7 @@ bursts) -> tagged symbol stream."""
 
 from __future__ import annotations
 
+import math
 import threading
 
 import pmt
@@ -25,8 +26,9 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
     u8vector of 1..max_payload_bytes bytes, or has out-of-range meta, is dropped and counted (`dropped()`).
     `n_bursts` > 1 time-interleaves each packet over that many PDUs (phy/bursts.py: symbol j in burst
     j mod n, the header seq (packet * n + N mod n) * n + burst), with meta "burst", "n_bursts" and
-    "air_time_s" = burst * `burst_spacing_s`: an air_scheduler sends them at those times, so that each
-    burst meets its own fade. With n_bursts 1 a packet is one PDU with its own seq.
+    "air_time_s" = the input meta's air_time_s (if any, else 0) + burst * `burst_spacing_s`: an
+    air_scheduler sends them at those times, so that each burst meets its own fade. With n_bursts 1 a
+    packet is one PDU with its own seq.
     `codec`: a DigitalCodec to use instead of building one from `code` and `interleaving` (building one
     reads the alist and prepares gr-fec's coder: about 0.3 s, which repeated flowgraph runs can share).
     """
@@ -75,7 +77,7 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
 
     def _handle(self, msg: pmt.pmt_base) -> None:
         try:
-            payload, frame_type, stream_id, seq = self._parse(msg)
+            payload, frame_type, stream_id, seq, air_time_s = self._parse(msg)
         except (ValueError, TypeError) as error:
             with self._lock:
                 self._dropped += 1
@@ -95,7 +97,7 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
                 "burst": burst,
                 "n_bursts": self.n_bursts,
             }
-            self._publish(burst_symbols, fields, air_time_s=burst * self.burst_spacing_s)
+            self._publish(burst_symbols, fields, air_time_s=air_time_s + burst * self.burst_spacing_s)
 
     def _publish(self, symbols, fields: dict[str, int], air_time_s: float | None = None) -> None:
         meta = pmt.make_dict()
@@ -105,7 +107,7 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
             meta = pmt.dict_add(meta, pmt.intern("air_time_s"), pmt.from_double(air_time_s))
         self.message_port_pub(pmt.intern("out"), pmt.cons(meta, pmt.init_c32vector(len(symbols), symbols)))
 
-    def _parse(self, msg: pmt.pmt_base) -> tuple[bytes, FrameType, int, int]:
+    def _parse(self, msg: pmt.pmt_base) -> tuple[bytes, FrameType, int, int, float]:
         if not pmt.is_pair(msg) or not pmt.is_u8vector(pmt.cdr(msg)):
             raise ValueError("not a PDU of bytes (pair of meta dict and u8vector)")
         payload = bytes(pmt.u8vector_elements(pmt.cdr(msg)))
@@ -120,10 +122,16 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
                 pmt.to_python(pmt.dict_ref(meta, pmt.intern("frame_type"), pmt.PMT_NIL))
             )
         stream_id = self._meta_int(meta, "stream_id", self.stream_id, 255)
+        air_time_s = 0.0
+        if self.n_bursts > 1 and pmt.is_dict(meta) and pmt.dict_has_key(meta, pmt.intern("air_time_s")):
+            value = pmt.dict_ref(meta, pmt.intern("air_time_s"), pmt.PMT_NIL)
+            if not pmt.is_number(value) or pmt.is_complex(value) or not math.isfinite(pmt.to_double(value)):
+                raise ValueError(f"meta air_time_s must be a finite number, got {value}")
+            air_time_s = float(pmt.to_double(value))
         with self._lock:
             seq = self._meta_int(meta, "seq", self._seq, self._seq_modulo - 1)
             self._seq = (seq + 1) % self._seq_modulo
-        return payload, frame_type, stream_id, seq
+        return payload, frame_type, stream_id, seq, air_time_s
 
     @staticmethod
     def _meta_int(meta: pmt.pmt_base, key: str, default: int, maximum: int) -> int:

@@ -8,7 +8,7 @@ import pmt
 import pytest
 from gnuradio import blocks, gr
 from gnuradio.semsat.digital_decoder import digital_decoder
-from gnuradio.semsat.digital_encoder import digital_encoder
+from gnuradio.semsat.digital_encoder import digital_encoder, digital_pdu_encoder
 from gnuradio.semsat.phy import bursts
 from gnuradio.semsat.phy.digital_codec import DigitalCodec
 from gnuradio.semsat.phy.qam import FrameType, theoretical_ber
@@ -298,3 +298,28 @@ def test_burst_seq_range_is_checked():
         decoder_args={"n_bursts": 4},
     )
     assert encoder.dropped() == 1 and [(d, m["seq"]) for d, m in decoded] == [(b"y" * 30, 4095)]
+
+
+def test_burst_pdus_carry_their_place_and_air_time():
+    """digital_pdu_encoder with 3 bursts: the PDUs hold symbols j = b, b + 3, ... of the packet (the same
+    codec's one-frame symbols), seq (packet * 3 + N mod 3) * 3 + b, and air times from the input's."""
+    top = gr.top_block()
+    encoder = digital_pdu_encoder(n_bursts=3, burst_spacing_s=0.3)
+    sink = blocks.message_debug()
+    top.msg_connect(encoder, "out", sink, "store")
+    top.start()
+    encoder._post(pmt.intern("in"), pdu(b"z" * 40, stream_id=9, seq=17, air_time_s=2.0))
+    deadline = time.monotonic() + 10
+    while sink.num_messages() < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    top.stop()
+    top.wait()
+    whole = DigitalCodec().encode(b"z" * 40, FrameType.QPSK)
+    assert sink.num_messages() == 3
+    for b in range(3):
+        msg = sink.get_message(b)
+        meta = pmt.to_python(pmt.car(msg))
+        np.testing.assert_array_equal(pmt.c32vector_elements(pmt.cdr(msg)), whole[b::3])
+        assert meta["seq"] == (17 * 3 + len(whole) % 3) * 3 + b
+        assert (meta["stream_id"], meta["burst"], meta["n_bursts"]) == (9, b, 3)
+        assert meta["air_time_s"] == pytest.approx(2.0 + 0.3 * b)
