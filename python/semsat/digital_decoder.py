@@ -76,7 +76,8 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
     "decoded" and the drop reasons then count packets (and frames dropped before they could join one:
     bad_length, truncated, bad_frame_type, not_digital); "bursts" counts the frames that reached the
     decoder and "lost_bursts" the bursts that packets were decoded without. The output meta's seq is the
-    packet's (the encoder's input seq) and rx_len its symbol count.
+    packet's (the encoder's input seq), rx_len its symbol count, "bursts" how many of its bursts arrived
+    and snr_db that of the first of them.
     """
 
     def __init__(
