@@ -27,8 +27,9 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
     `n_bursts` > 1 time-interleaves each packet over that many PDUs (phy/bursts.py: symbol j in burst
     j mod n, the header seq (packet * n + N mod n) * n + burst), with meta "burst", "n_bursts" and
     "air_time_s" = the input meta's air_time_s (if any, else 0) + burst * `burst_spacing_s`: an
-    air_scheduler sends them at those times, so that each burst meets its own fade. With n_bursts 1 a
-    packet is one PDU with its own seq.
+    air_scheduler sends them at those times, so that each burst meets its own fade (input air times on a
+    grid of n_bursts * burst_spacing_s, as digital_decoder's gathering assumes). With n_bursts 1 a packet
+    is one PDU with its own seq.
     `codec`: a DigitalCodec to use instead of building one from `code` and `interleaving` (building one
     reads the alist and prepares gr-fec's coder: about 0.3 s, which repeated flowgraph runs can share).
     """
