@@ -10,6 +10,8 @@ import numpy as np
 import pmt
 from gnuradio import gr
 
+from .phy import bursts
+from .phy.burst_gatherer import GatheredPacket, PacketGatherer
 from .phy.digital_codec import DigitalCodec
 from .phy.framing import MAX_PAYLOAD_BYTES, Layout
 from .phy.ldpc import DEFAULT_CODE
@@ -27,6 +29,12 @@ def _tag_value(value: pmt.pmt_base) -> object:
         return pmt.to_python(value)
     except (ValueError, TypeError):
         return None
+
+
+def _int_tag(tags: dict[str, object], key: str) -> int:
+    """An integer header tag, or -1 (no burst has it) when absent or not an integer."""
+    value = tags.get(key)
+    return int(value) if isinstance(value, int | np.integer) else -1
 
 
 class _Frame:
@@ -61,6 +69,15 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
     frame a dict of counters goes out on "stats" (also `stats()`). Symbols outside frames are ignored.
     `codec`: a DigitalCodec to use instead of building one from `code`, `max_iterations` and `interleaving`
     (building reads the alist: about 0.3 s, which repeated flowgraph runs can share; one decoder at a time).
+
+    `n_bursts` > 1 (the encoder's): each frame is one burst of a packet (phy/bursts.py); the bursts are
+    gathered by (stream_id, packet) and a packet decodes when all are in, or with its missing bursts as
+    erasures once, in air order, none of them can come any more (phy/burst_gatherer.py). "frames",
+    "decoded" and the drop reasons then count packets (and frames dropped before they could join one:
+    bad_length, truncated, bad_frame_type, not_digital); "bursts" counts the frames that reached the
+    decoder and "lost_bursts" the bursts that packets were decoded without. The output meta's seq is the
+    packet's (the encoder's input seq), rx_len its symbol count, "bursts" how many of its bursts arrived
+    and snr_db that of the first of them.
     """
 
     def __init__(
@@ -72,8 +89,12 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
         max_payload_bytes: int = MAX_PAYLOAD_BYTES,
         len_tag_key: str = "rx_len",
         codec: DigitalCodec | None = None,
+        n_bursts: int = 1,
     ) -> None:
         gr.sync_block.__init__(self, name="digital_decoder", in_sig=[np.complex64, np.float32], out_sig=None)
+        bursts.check_n_bursts(n_bursts)
+        self.n_bursts = int(n_bursts)
+        self._gatherer = PacketGatherer(self.n_bursts) if self.n_bursts > 1 else None
         self.frame_type = frame_type_of(modulation)
         self.codec = codec if codec is not None else DigitalCodec(code, max_iterations, interleaving)
         # The longest frame any modulation makes for the largest payload: longer rx_len values are bad.
@@ -83,12 +104,14 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
         self._len_tag_key = len_tag_key
         self._frame: _Frame | None = None
         self._lock = threading.Lock()
-        self._counts = dict.fromkeys(("frames", "decoded", *DROP_REASONS), 0)
+        burst_counts = ("bursts", "lost_bursts") if self.n_bursts > 1 else ()
+        self._counts = dict.fromkeys(("frames", "decoded", *DROP_REASONS, *burst_counts), 0)
         self.message_port_register_out(pmt.intern("out"))
         self.message_port_register_out(pmt.intern("stats"))
 
     def stats(self) -> dict[str, int]:
-        """Counters: frames seen, decoded, and dropped per reason (DROP_REASONS)."""
+        """Counters: frames (packets) seen, decoded, and dropped per reason (DROP_REASONS); with n_bursts > 1
+        also bursts received and bursts lost in the packets decoded or dropped."""
         with self._lock:
             return dict(self._counts)
 
@@ -118,6 +141,9 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
         return n
 
     def _start(self, tags: dict[str, object]) -> None:
+        if self._gatherer is not None:
+            with self._lock:
+                self._counts["bursts"] += 1
         if self._frame is not None:
             self._count("truncated")
         self._frame = None
@@ -142,15 +168,47 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
             analog = frame.tags.get("frame_type") == FrameType.ANALOG
             self._count("not_digital" if analog else "bad_frame_type")
             return
-        decoded = self.codec.decode(frame.symbols, frame.noise_var, frame_type)
+        if self._gatherer is None:
+            self._decode_packet(frame.symbols, frame.noise_var, frame_type, frame.tags)
+            return
+        ready, refused = self._gatherer.add(
+            _int_tag(frame.tags, "stream_id"),
+            _int_tag(frame.tags, "seq"),
+            int(frame_type),
+            frame.symbols,
+            frame.noise_var,
+            frame.tags,
+        )
+        for packet in ready:
+            self._decode_gathered(packet)
+        if refused is not None:
+            self.logger.debug(f"burst dropped: {refused}")
+            self._count("bad_length")
+
+    def _decode_gathered(self, packet: GatheredPacket) -> None:
+        with self._lock:
+            self._counts["lost_bursts"] += packet.lost_bursts(self.n_bursts)
+        symbols, noise_var = packet.merged(self.n_bursts)
+        tags = {**packet.tags, "seq": packet.packet}
+        self._decode_packet(symbols, noise_var, frame_type_of(packet.frame_type), tags, len(packet.received))
+
+    def _decode_packet(
+        self,
+        symbols: np.ndarray,
+        noise_var: np.ndarray,
+        frame_type: FrameType,
+        tags: dict[str, object],
+        bursts_received: int | None = None,
+    ) -> None:
+        decoded = self.codec.decode(symbols, noise_var, frame_type)
         if decoded.payload is None:
             self._count(decoded.reason)
             return
         meta = pmt.make_dict()
-        fields = {key: frame.tags[key] for key in _META_TAGS if key in frame.tags}
-        fields.update(
-            frame_type=int(frame_type), rx_len=len(frame.symbols), ldpc_iterations=decoded.iterations
-        )
+        fields = {key: tags[key] for key in _META_TAGS if key in tags}
+        fields.update(frame_type=int(frame_type), rx_len=len(symbols), ldpc_iterations=decoded.iterations)
+        if bursts_received is not None:
+            fields["bursts"] = bursts_received
         for key, value in fields.items():
             if isinstance(value, float) and not math.isfinite(value):
                 continue

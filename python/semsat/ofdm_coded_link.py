@@ -7,6 +7,12 @@ seen every sample of the payload frames: extra packets (at least `flush_frames`;
 not reported) follow them so that the demapper, which looks up to 4.5 fft_len + 11 cp + 8 samples past a
 trigger, gets past the last payload frame whatever the channel's latency. Payload packets use stream ids
 below FLUSH_STREAM.
+
+With `n_bursts` > 1 every packet (flush packets too) leaves as that many bursts, `burst_spacing_s` apart on
+the air clock (tx_time tags: the channel blocks let the time between them pass without idle samples), in
+the order an air_scheduler gives them: all first bursts, then all second ones, ... The flush packets are a
+second release, after the payload's last bursts: their first bursts close the payload packets whose last
+bursts were lost (all last bursts leave within milliseconds, so one fade can take them all).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from gnuradio import blocks, gr, semsat
 from .digital_decoder import digital_decoder
 from .digital_encoder import digital_encoder
 from .ofdm_link import DEFAULT, Numerology
+from .phy import bursts
 from .phy.digital_codec import DigitalCodec
 from .phy.qam import frame_type_of
 
@@ -88,6 +95,8 @@ def run_coded_link(
     demapper_args: dict | None = None,
     codec: DigitalCodec | None = None,
     timeout_s: float = 120.0,
+    n_bursts: int = 1,
+    burst_spacing_s: float = 0.25,
 ) -> CodedLinkResult:
     """Sends `payloads` (stream `stream_id`, seq from `first_seq`) through the whole chain once.
 
@@ -97,16 +106,19 @@ def run_coded_link(
     receiver has settled: the decoder consumed all the demapper emitted and the demapper's last "stats"
     message is its current count (so `demapper` and `decoder` in the result agree) and every decoded PDU
     was stored; after `timeout_s` it raises RuntimeError. Encoder and decoder share `codec` (default:
-    `shared_codec()`), so calls must not run concurrently.
+    `shared_codec()`), so calls must not run concurrently. `n_bursts`, `burst_spacing_s`: time
+    interleaving (module docstring); seqs then run modulo 65536 // n_bursts².
     """
     if not 0 <= stream_id < FLUSH_STREAM:
         raise ValueError(f"stream_id must be 0..{FLUSH_STREAM - 1}, got {stream_id}")
     top = gr.top_block()
     codec = codec if codec is not None else shared_codec()
-    encoder = digital_encoder(modulation=modulation, codec=codec)
+    encoder = digital_encoder(
+        modulation=modulation, codec=codec, n_bursts=n_bursts, burst_spacing_s=burst_spacing_s
+    )
     mapper = semsat.ofdm_mapper(*num.args())
     demapper = semsat.ofdm_demapper(*num.args(), **(demapper_args or {}))
-    decoder = digital_decoder(modulation=modulation, codec=codec)
+    decoder = digital_decoder(modulation=modulation, codec=codec, n_bursts=n_bursts)
     pdus, stats = blocks.message_debug(), blocks.message_debug()
     chain = [encoder, mapper, *(channel() if channel is not None else []), demapper]
     for a, b in zip(chain[:-1], chain[1:], strict=True):
@@ -116,18 +128,24 @@ def run_coded_link(
     top.msg_connect(decoder, "out", pdus, "store")
     top.msg_connect(demapper, "stats", stats, "store")
 
-    sent = {(stream_id, (first_seq + i) % 65536): bytes(p) for i, p in enumerate(payloads)}
-    payload_samples = sum(int(mapper.frame_length(encoder.symbols_for(len(p)))) for p in payloads)
+    seq_modulo = bursts.packet_seq_modulo(n_bursts)
+    sent = {(stream_id, (first_seq + i) % seq_modulo): bytes(p) for i, p in enumerate(payloads)}
+
+    def burst_samples(payload_bytes: int) -> list[int]:
+        """Sample count of each burst of a packet, in burst order."""
+        symbols = encoder.symbols_for(payload_bytes)
+        return [int(mapper.frame_length(-(-(symbols - b) // n_bursts))) for b in range(n_bursts)]
+
+    payload_samples = sum(sum(burst_samples(len(p))) for p in payloads)
     latency = sum(float(b.latency()) for b in chain[2:-1] if hasattr(b, "latency"))
     look_ahead = 4.5 * num.fft_len + 11 * num.cp_len + 8
-    # Sync channel blocks with a latency hold back that many samples at the end: the flush covers them too.
-    flush_length = int(mapper.frame_length(encoder.symbols_for(FLUSH_BYTES)))
+    # Sync channel blocks with a latency hold back that many samples at the end: the flush covers them too
+    # (with bursts, its first bursts alone do).
+    flush_length = min(burst_samples(FLUSH_BYTES))
     flush_frames = max(flush_frames, math.ceil((latency + look_ahead + 2 * num.fft_len) / flush_length) + 1)
     needed = payload_samples + latency + look_ahead + num.fft_len
-    for key, payload in sent.items():
-        encoder.pdu_encoder._post(pmt.intern("in"), _pdu(payload, *key))
-    for i in range(flush_frames):
-        encoder.pdu_encoder._post(pmt.intern("in"), _pdu(bytes(FLUSH_BYTES), FLUSH_STREAM, i))
+    flush = {(FLUSH_STREAM, i): bytes(FLUSH_BYTES) for i in range(flush_frames)}
+    n_packets = len(sent) + flush_frames
 
     def last_stats() -> dict[str, int]:
         if stats.num_messages() == 0:  # no frame attempt finished
@@ -139,16 +157,39 @@ def run_coded_link(
         and every PDU it decoded has reached the store."""
         last = last_stats()
         return (
-            mapper.n_frames() == len(sent) + flush_frames
+            mapper.n_frames() == n_packets * n_bursts
             and decoder.nitems_read(0) == demapper.nitems_written(0)
             and pdus.num_messages() == decoder.stats()["decoded"]
             and last.get("decoded", 0) == demapper.n_decoded()
             and last.get("dropped", 0) == demapper.n_dropped()
         )
 
+    def wait_for(done: Callable[[], bool], what: str) -> None:
+        while not done():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"coded link: {what}")
+            time.sleep(0.002)
+
+    def send(packets: dict[tuple[int, int], bytes], release_s: float) -> None:
+        """Posts the packets; with bursts, waits until all are held, then releases them at `release_s` and
+        waits until they have left (so that the next packets are another release)."""
+        for key, payload in packets.items():
+            encoder.pdu_encoder._post(pmt.intern("in"), _pdu(payload, *key))
+        if n_bursts == 1:
+            return
+        scheduler = encoder.scheduler
+        released = scheduler.released() + len(packets) * n_bursts
+        wait_for(
+            lambda: scheduler.held() == len(packets) * n_bursts, "the encoder did not encode every packet"
+        )
+        scheduler._post(pmt.intern("release"), pmt.from_double(release_s))
+        wait_for(lambda: scheduler.released() == released, "the scheduler did not release the bursts")
+
     top.start()
     deadline = time.monotonic() + timeout_s
     try:
+        send(sent, 0.0)
+        send(flush, n_bursts * burst_spacing_s)
         # Past the payload frames, then settled and quiet: nothing moves between two checks 5 ms apart.
         while demapper.nitems_read(0) < needed:
             if time.monotonic() > deadline:
