@@ -211,8 +211,8 @@ def first_error_line(done: subprocess.CompletedProcess) -> str:
     "args, says",
     [
         (["/nonexistent/clip.mp4", "--mode", "v2a"], "no such file"),
-        ([str(CLIP), "--mode", "svc"], "not yet available"),
-        ([str(CLIP), "--mode", "h265"], "not yet available"),
+        (["/nonexistent/clip.mp4", "--mode", "h265"], "no such file"),
+        ([str(CLIP), "--mode", "svc", "--elevation", "5"], "elevation"),
         ([str(CLIP), "--mode", "v2a", "--elevation", "5"], "elevation"),
         ([str(CLIP), "--mode", "v2a", "--altitude", "100"], "altitude"),
         ([str(CLIP), "--mode", "v2a", "--snr", "90"], "--snr"),

@@ -6,7 +6,8 @@ back what came out, keyed by the packet's index; lost packets are missing. Two k
 - analog: complex symbols as analog OFDM frames (frame type 0) -> channel -> ofdm_demapper: the equalised
   symbols come out with the demapper's per-symbol noise variance, or the frame is lost.
 
-The factories here build both over a LinkChannel; the semsat-link app may pass its own.
+The factories here build both over a channel (LinkChannel, or semsat-link's satellite chain: any
+ChannelBlocks).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import numpy.typing as npt
 from .. import ofdm_link as ol
 from ..numpy_io import process
 from ..ofdm_coded_link import run_coded_link
-from .channel import LinkChannel
+from .channel import ChannelBlocks
 
 ANALOG = 0  # the mapper's frame type for analog symbols
 LEAD_SAMPLES = 500  # zeros before the first frame: the receiver must find it, not be told where it is
-TAIL_SAMPLES = 4096  # lets the demapper (and the channel's latency) see the last frame out
+TAIL_SAMPLES = 4096  # lets the demapper see the last frame out (the channel's latency comes on top)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ DigitalCarry = Callable[[Sequence[bytes], int], dict[int, bytes]]
 AnalogCarry = Callable[[Sequence[npt.NDArray[np.complex64]], int], dict[int, AnalogReceived]]
 
 
-def digital_ofdm_carry(channel: LinkChannel) -> DigitalCarry:
+def digital_ofdm_carry(channel: ChannelBlocks) -> DigitalCarry:
     """Payloads of one stream_id through the coded OFDM link; each stream gets its own realisation."""
 
     def carry(payloads: Sequence[bytes], stream_id: int) -> dict[int, bytes]:
@@ -50,7 +51,7 @@ def digital_ofdm_carry(channel: LinkChannel) -> DigitalCarry:
     return carry
 
 
-def analog_ofdm_carry(channel: LinkChannel) -> AnalogCarry:
+def analog_ofdm_carry(channel: ChannelBlocks) -> AnalogCarry:
     """Symbol packets of one stream_id as analog OFDM frames; a frame whose length or header came out
     wrong counts as lost."""
 
@@ -62,10 +63,12 @@ def analog_ofdm_carry(channel: LinkChannel) -> AnalogCarry:
             ol.Packet(ANALOG, stream_id, seq, np.asarray(p, np.complex64)) for seq, p in enumerate(packets)
         ]
         lead = np.random.default_rng(link.seed).integers(0, LEAD_SAMPLES)
-        x = np.concatenate(
-            [np.zeros(lead, np.complex64), ol.transmit(sent), np.zeros(TAIL_SAMPLES, np.complex64)]
-        )
-        for block in link.blocks():
+        chain = link.blocks()
+        # A delaying channel (the slant range) holds its latency back: the tail must push it out too.
+        latency = sum(float(b.latency()) for b in chain if hasattr(b, "latency"))
+        tail = TAIL_SAMPLES + int(np.ceil(latency))
+        x = np.concatenate([np.zeros(lead, np.complex64), ol.transmit(sent), np.zeros(tail, np.complex64)])
+        for block in chain:
             x = process(block, x).samples
         received = {}
         for frame in ol.receive(x).frames:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from gnuradio import channels, gr, semsat
 
@@ -15,6 +16,17 @@ from ..ofdm_link import DEFAULT
 SAMP_RATE = 30e3 * DEFAULT.fft_len  # 30 kHz subcarrier spacing
 SNR_OFFSET_DB = 10 * math.log10(DEFAULT.fft_len / DEFAULT.occupied)
 KINDS = ("awgn", "ntn-tdl-a")
+
+
+class ChannelBlocks(Protocol):
+    """What a carry needs of a channel: its blocks, and the same channel with another realisation."""
+
+    @property
+    def seed(self) -> int: ...
+
+    def reseeded(self, offset: int) -> ChannelBlocks: ...
+
+    def blocks(self) -> list[gr.basic_block]: ...
 
 
 @dataclass(frozen=True)

@@ -17,34 +17,19 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from ..effect.akd import frame_landmarks
-from ..effect.av_offset import av_offset
-from ..effect.evaluate import asr_transcribe, evaluate
-from ..media.clip import Clip, read_clip
 from ..semantic.codec.streams import MODE_STREAMS
 from ..semantic.kb import KnowledgeBase, update_symbols
 from .flowgraph import ChannelConfig, LinkRun, run_clip
+from .report import Scoring, channel_section, clip_header, score_output
 from .semantics_to_wire import ClipContext
 from .sender import SenderClip, kb_decision, transmission
 
 RECONSTRUCT_TIMEOUT_S = 600.0
 CLIP_QUIET_S = 0.5  # the clip arrives as one burst (semantics_to_wire): closed after this much quiet
-REPORT_METRICS = (
-    "akd_px",
-    "mouth_akd_px",
-    "psnr_db",
-    "ssim",
-    "csim",
-    "identity_distance",
-    "wer",
-    "av_offset_frames",
-    "speech_vs_original_lips",
-)
 
 
 @dataclass(frozen=True)
@@ -141,64 +126,24 @@ def run_link(
         shutil.move(str(written[0]), output)
 
     stage("metrics")
-    start = time.perf_counter()
-    received = read_clip(output)
-    result = {"metrics": {}}
-    if request.metrics:
-        result = evaluate(
-            sender.clip,
-            received,
-            reference_text=features.text,
-            transcribe=partial(asr_transcribe, grammar=request.asr_grammar) if request.wer else None,
-            crop_boxes=features.crop_boxes,
-        )
-        result["metrics"]["speech_vs_original_lips"] = lips_offset(sender, received)
-    evaluate_s = time.perf_counter() - start
-    reconstruction = received.frames
-    report = build_report(sender, request, output, decision, update, run, result, reconstruct_s, evaluate_s)
+    scored = score_output(sender, output, Scoring(request.metrics, request.wer, request.asr_grammar))
+    report = build_report(sender, request, output, decision, update, run, scored.metrics, reconstruct_s)
+    report["runtime"]["evaluation_s"] = scored.seconds
     report["receiver"]["reconstruct_log"] = stdout.strip().splitlines()[-4:]
-    return report, reconstruction
+    return report, scored.received.frames
 
 
-def lips_offset(sender: SenderClip, received: Clip) -> dict[str, object]:
-    """The received speech's lag against the ORIGINAL lips (issue 4's sync measure): evaluate's own offset
-    pairs the output's audio with the output's mouth, which a small rendered mouth motion leaves undefined."""
-    offset = av_offset(frame_landmarks(sender.crops), received.audio, received.sample_rate, received.fps)
-    correlation = float(offset.peak_correlation)
-    return {
-        "lag_frames": offset.lag_frames,
-        "peak_correlation": correlation if np.isfinite(correlation) else None,
-        "why_missing": offset.reason,
-    }
-
-
-def build_report(
-    sender, request, output, decision, update, run: LinkRun, result, reconstruct_s, evaluate_s
-) -> dict:
+def build_report(sender, request, output, decision, update, run: LinkRun, metrics, reconstruct_s) -> dict:
     features = sender.features
     frames = features.n_frames
     seconds = frames / features.fps
-    up, down = request.channel.link_snrs_db()
     kb_symbols = run.symbols.get("kb_update", 0)
     semantic = {k: v for k, v in run.symbols.items() if k != "kb_update"}
-    metrics = {name: result["metrics"].get(name) for name in REPORT_METRICS}
     estimate = update_symbols(update).symbols if update is not None else 0
     return {
-        "input": sender.clip.source,
-        "output": str(output),
-        "mode": request.mode,
-        "frames": frames,
-        "fps": features.fps,
-        "text_sent": features.text,
+        **clip_header(sender, request.mode, output),
         "text_received": run.text_received,
-        "channel": {
-            "model": f"NTN-TDL-{request.channel.model}",
-            "snr_db": request.channel.snr_db,
-            "uplink_snr_db": up,
-            "downlink_snr_db": down,
-            "seed": request.channel.seed,
-            **request.channel.geometry.summary(),
-        },
+        "channel": channel_section(request.channel),
         "symbols": {
             "per_stream": run.symbols,
             "pdus_per_stream": run.pdus,
@@ -223,7 +168,6 @@ def build_report(
             "extraction_s": sender.extraction_seconds,
             "link_s": run.seconds,
             "reconstruction_s": reconstruct_s,
-            "evaluation_s": evaluate_s,
             "link_ms_per_frame": 1e3 * run.seconds / frames,
             "reconstruction_ms_per_frame": 1e3 * reconstruct_s / frames,
             "link_realtime_factor": seconds / run.seconds,

@@ -1,0 +1,1 @@
+"""`semsat-bench paper`: the paper's tables on the development corpus (docs/bench-paper.md)."""
