@@ -11,8 +11,8 @@ dropped frame or CRC failure is a frame error.
    per realisation). Each seed is an independent realisation carrying 3 frames of 20-110 bytes, so the
    rate averages over fades; the frame errors come in realisations whose wideband gain is ~6-12 dB down.
    Sent in one frame, a packet meets one fade: the issue's bar, FER <= 1 % at Es/N0 10 dB, is not met that
-   way (9/600 here, 24/600 and 10/600 on two other realisation sets, seeds 1001-1200 and 2001-2200; 19 and
-   11 in an earlier measurement of the same sets), and cannot be by any code of this rate: the outage bound
+   way (9/600 here, 19/600 and 11/600 on two other realisation sets, seeds 1001-1200 and 2001-2200), and
+   cannot be by any code of this rate: the outage bound
    (frames whose mutual information over their carriers is below their code rate) on the three sets is 1, 6
    and 6 frames of 600 (docs/phy.md, "Coded FER"). Lower rates in one frame do not meet it either: gr-fec's
    (1300, 522) loses 4, 14 and 7 of 600 (1.6 % over 2000 realisations), a 5G NR base graph 2 code at rate
