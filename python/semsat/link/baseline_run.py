@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from gnuradio import gr, semsat
+from gnuradio import gr
 
 from ..baselines.carry import analog_ofdm_carry, digital_ofdm_carry
 from ..baselines.grid_codebook import grid_codebook
@@ -25,7 +25,7 @@ from ..baselines.result import BaselineResult
 from ..media.clip import Clip
 from ..media.writer import write_clip
 from ..testing_media import MEDIA_ENV, media_dir
-from .flowgraph import ChannelConfig, _tdl
+from .flowgraph import ChannelConfig, channel_blocks
 from .report import Scoring, channel_section, clip_header, score_output
 from .sender import SenderClip
 
@@ -45,14 +45,7 @@ class SatelliteChannel:
         return SatelliteChannel(replace(self.config, seed=self.config.seed + offset))
 
     def blocks(self) -> list[gr.basic_block]:
-        cfg, g = self.config, self.config.geometry
-        up_db, down_db = cfg.link_snrs_db()
-        return [
-            semsat.doppler_cc(cfg.samp_rate, g.doppler_times_s, g.doppler_hz, 0.0, False),
-            _tdl(cfg, up_db, 2 * cfg.seed + 1, 0.0),
-            _tdl(cfg, down_db, 2 * cfg.seed + 2, g.delay_s),
-            semsat.doppler_cc(cfg.samp_rate, g.doppler_times_s, g.compensation_hz, 0.0, True),
-        ]
+        return channel_blocks(self.config)
 
 
 def svc_codebook(input_path: Path) -> KeypointCodebook:

@@ -109,6 +109,19 @@ def _pdu(payload: bytes, stream_id: int, seq: int) -> pmt.pmt_base:
     return pmt.cons(meta, pmt.init_u8vector(len(payload), list(payload)))
 
 
+def channel_blocks(cfg: ChannelConfig) -> list[gr.basic_block]:
+    """The satellite chain between the OFDM mapper and demapper: the pass's bulk Doppler, the uplink and
+    downlink NTN-TDL channels (the downlink with the slant-range delay), the terminal's pre-compensation."""
+    g = cfg.geometry
+    up_db, down_db = cfg.link_snrs_db()
+    return [
+        semsat.doppler_cc(cfg.samp_rate, g.doppler_times_s, g.doppler_hz, 0.0, False),
+        _tdl(cfg, up_db, 2 * cfg.seed + 1, 0.0),
+        _tdl(cfg, down_db, 2 * cfg.seed + 2, g.delay_s),
+        semsat.doppler_cc(cfg.samp_rate, g.doppler_times_s, g.compensation_hz, 0.0, True),
+    ]
+
+
 def _tdl(cfg: ChannelConfig, es_n0_db: float, seed: int, delay_s: float) -> gr.basic_block:
     n = cfg.numerology
     per_sample_db = es_n0_db - 10 * math.log10(n.fft_len / n.occupied)  # docs/phy.md's convention
@@ -133,7 +146,6 @@ class LinkFlowgraph(gr.top_block):
         gr.top_block.__init__(self, "semsat_link")
         self.cfg = cfg
         num = cfg.numerology
-        g = cfg.geometry
         codec = shared_codec()
         self.encoders = {s: semantic_encoder(s, 1.0, context.fps, mode=context.mode.lower()) for s in streams}
         self.digital = digital_pdu_encoder(codec=codec)
@@ -146,13 +158,7 @@ class LinkFlowgraph(gr.top_block):
         )
         to_stream.set_min_output_buffer(1 << math.ceil(math.log2(4 * longest)))
         self.mapper = semsat.ofdm_mapper(*num.args())
-        up_db, down_db = cfg.link_snrs_db()
-        self.channel = [
-            semsat.doppler_cc(cfg.samp_rate, g.doppler_times_s, g.doppler_hz, 0.0, False),
-            _tdl(cfg, up_db, 2 * cfg.seed + 1, 0.0),
-            _tdl(cfg, down_db, 2 * cfg.seed + 2, g.delay_s),
-            semsat.doppler_cc(cfg.samp_rate, g.doppler_times_s, g.compensation_hz, 0.0, True),
-        ]
+        self.channel = channel_blocks(cfg)
         self.demapper = semsat.ofdm_demapper(*num.args())
         self.frames = frames_to_pdu()
         self.router = stream_router(streams)
