@@ -54,6 +54,10 @@ class air_scheduler(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
 
     def _release(self, msg: pmt.pmt_base) -> None:
         start_s = float(pmt.to_double(msg)) if pmt.is_number(msg) else 0.0
+        # GNU Radio drains a block's ports one after the other: bursts queued on "in" before this message
+        # may not have been handled yet. Take them first, or they would wait for the next release.
+        while (pending := self.delete_head_nowait(pmt.intern("in"))) is not None:
+            self._hold(pending)
         with self._lock:
             bursts = sorted(self._held, key=lambda held: held[0])
             self._held = []
