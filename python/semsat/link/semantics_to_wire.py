@@ -17,6 +17,7 @@ receiver then speaks nothing and holds the keyframes' pose instead of failing th
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -33,6 +34,11 @@ from .link_streams import KEYFRAME_STREAM
 from .upstream_done import join_upstreams
 
 CODEC_LABEL = "semsat-link"
+# After the clip's burst, the end of the stream waits this long: the downstream ZMQ sink must take the
+# messages from its queue and hand them to its socket before the flowgraph's "done" stops it (GNU Radio
+# serves a block's ports one after another, so "done" can overtake queued messages; the process may then
+# exit at once).
+FLUSH_BEFORE_DONE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.set_msg_handler(pmt.intern("finish"), self._finish)
         if finish_after_upstreams:
             handlers = {"in": self._semantics, "keyframes": self._keyframe_bytes}
-            join_upstreams(self, finish_after_upstreams, handlers, lambda: self._finish(pmt.PMT_T))
+            join_upstreams(self, finish_after_upstreams, handlers, self._finish_and_flush)
 
     def sent(self) -> dict[str, int]:
         with self._lock:
@@ -209,6 +215,10 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         with self._lock:
             windows = [self._tokens[stream][k] for k in sorted(self._tokens[stream])]
         return np.concatenate(windows) if windows else np.zeros(0, np.int64)
+
+    def _finish_and_flush(self) -> None:
+        self._finish(pmt.PMT_T)
+        time.sleep(FLUSH_BEFORE_DONE_S)
 
     def _finish(self, _: pmt.pmt_base) -> None:
         c = self.context
