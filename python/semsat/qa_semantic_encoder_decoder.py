@@ -55,11 +55,25 @@ def held_out():
     return next(f for f in grid_clips() if Path(f.source).stem == HELD_OUT)
 
 
-def run_link(stream: str, messages: list, expected: int, snr_db: float, lose: set[int], **decoder_args):
+def kb_anchor(features) -> list[float]:
+    """The reference parameters a KB record of the clip holds (its first face): semsat-link's anchor."""
+    return features.face_params[np.flatnonzero(features.face_found)[0]].tolist()
+
+
+def run_link(
+    stream: str,
+    messages: list,
+    expected: int,
+    snr_db: float,
+    lose: set[int],
+    tx_anchor: list[float] | None = None,
+    **decoder_args,
+):
     """Posts ``messages`` to the encoder, waits for ``expected`` decoder outputs; returns them with the
-    encoder and the decoder."""
+    encoder and the decoder. ``tx_anchor``: the encoder's face anchor (the decoder's too, unless given)."""
     top = gr.top_block()
-    encoder = semantic_encoder(stream=stream)
+    encoder = semantic_encoder(stream=stream, anchor=tx_anchor or [])
+    decoder_args.setdefault("anchor", tx_anchor or [])
     channel = lossy_symbol_channel(10 ** (-snr_db / 10), lose)
     decoder = semantic_decoder(stream=stream, **decoder_args)
     sink = blocks.message_debug()
@@ -93,7 +107,9 @@ def test_face_windows_through_flowgraph_with_a_lost_pdu():
     bad = pmt.cons(meta, pmt.init_f32vector(broken.size, broken.reshape(-1)))
     # Burst 2 of window 0 and all of window 1 are lost: window 0 is decoded from its other three bursts when
     # window 2 begins, window 1 is concealed.
-    outputs, encoder, decoder = run_link("face", [bad, msg], 3, snr_db=12, lose={2, 4, 5, 6, 7})
+    outputs, encoder, decoder = run_link(
+        "face", [bad, msg], 3, snr_db=12, lose={2, 4, 5, 6, 7}, tx_anchor=kb_anchor(features)
+    )
     assert encoder.encoded() == 3 and encoder.dropped() == 1
     metas = [meta_of(m) for m in outputs]
     assert [m["seq"] for m in metas] == [0, 1, 2]
@@ -163,6 +179,23 @@ def test_decoder_drops_pdus_it_cannot_read():
     assert decoder.stats()["bad_length"] == 1
 
 
+def test_the_decoder_adds_back_the_anchor_it_is_given():
+    """Both ends must hold the same anchor: a decoder given another one returns the same motion about its
+    own anchor (every frame moved by the difference), which is how a stale KB record shows."""
+    features = held_out()
+    params = features.face_params[:25]
+    meta = pmt.dict_add(pmt.make_dict(), pmt.intern("clip"), pmt.intern(HELD_OUT))
+    msg = pmt.cons(meta, pmt.init_f32vector(params.size, params.reshape(-1)))
+    anchor = np.asarray(kb_anchor(features), np.float32)
+    shift = np.linspace(-0.05, 0.05, 12).astype(np.float32)
+    runs = [
+        run_link("face", [msg], 1, snr_db=30, lose=set(), tx_anchor=anchor.tolist(), anchor=rx.tolist())[0]
+        for rx in (anchor, anchor + shift)
+    ]
+    same, moved = (np.asarray(pmt.f32vector_elements(pmt.cdr(r[0]))).reshape(-1, 12) for r in runs)
+    np.testing.assert_allclose(moved - same, np.broadcast_to(shift, same.shape), atol=1e-5)
+
+
 def test_bad_parameters_are_refused():
     with pytest.raises(ValueError, match="stream"):
         semantic_encoder(stream="pixels")
@@ -170,3 +203,10 @@ def test_bad_parameters_are_refused():
         semantic_encoder(stream="face", symbols_per_second=110)
     with pytest.raises(ValueError, match="conceal"):
         semantic_decoder(stream="face", conceal="guess")
+    with pytest.raises(ValueError, match="anchor"):
+        semantic_encoder(stream="face", anchor=[0.0] * 11)
+    with pytest.raises(ValueError, match="anchor"):
+        semantic_decoder(stream="text", anchor=[0.0] * 12)  # token streams are coded as they are
+    encoder = semantic_encoder(stream="face")
+    with pytest.raises(ValueError, match="anchor"):
+        encoder.set_anchor([float("nan")] * 12)

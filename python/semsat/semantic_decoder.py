@@ -4,6 +4,7 @@ windows -> codec decoder -> semantics PDUs, with the windows of lost PDUs concea
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -52,7 +53,9 @@ class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
     ``lost_bursts`` and ``concealed``. When the window number jumps by up to ``max_gap``, each missing
     window is sent first, concealed: face frames interpolated between the last frame received and the
     first of the new window ("interpolate") or the last frame held ("hold"), ``n_items`` of the last
-    window; token streams an empty vector. PDUs that cannot be decoded are dropped and counted (`stats()`).
+    window; token streams an empty vector. ``anchor``: the face parameters the encoder codes relative to
+    (its ``anchor``; empty: the model's default). PDUs that cannot be decoded are dropped and counted
+    (`stats()`).
     """
 
     def __init__(
@@ -62,6 +65,7 @@ class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         max_gap: int = 16,
         models_dir: str = "",
         n_bursts: int = bursts.DEFAULT_BURSTS,
+        anchor: Sequence[float] = (),
     ) -> None:
         gr.basic_block.__init__(self, name="semantic_decoder", in_sig=None, out_sig=None)
         if conceal not in CONCEAL_MODES:
@@ -72,6 +76,7 @@ class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.conceal = conceal
         self.max_gap = int(max_gap)
         self.codec = StreamCodec.load(stream, models_dir or None)
+        self._anchor = self.codec.anchor_array(list(anchor) or None)
         self.n_bursts = int(n_bursts)
         bursts.effective_bursts(self.n_bursts, 1)  # ValueError for an impossible count
         self.window_modulo = SEQ_MODULO // self.n_bursts
@@ -84,6 +89,12 @@ class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.message_port_register_in(pmt.intern("in"))
         self.message_port_register_out(pmt.intern("out"))
         self.set_msg_handler(pmt.intern("in"), self._handle)
+
+    def set_anchor(self, anchor: Sequence[float]) -> None:
+        """The face parameters to code relative to from the next window on (empty: the model's default)."""
+        checked = self.codec.anchor_array(list(anchor) or None)
+        with self._lock:
+            self._anchor = checked
 
     def stats(self) -> dict[str, int]:
         """Counters: symbol PDUs received, windows decoded, windows concealed, bursts lost in decoded
@@ -143,7 +154,9 @@ class semantic_decoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
     ) -> None:
         """Decodes one window, sends the concealed windows before it when some were lost, then it."""
         try:
-            items = self.codec.decode(symbols, noise_var, per_item)
+            with self._lock:
+                anchor = self._anchor
+            items = self.codec.decode(symbols, noise_var, per_item, anchor)
         except ValueError as error:
             self._drop("bad_length", str(error))
             return

@@ -4,6 +4,7 @@ time-interleaved over a few bursts (semantic/codec/bursts.py)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -55,7 +56,10 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
     stream's clock: window * window_s + air_offset_s; a scheduler turns it into the PHY's ``tx_time``, after
     which the channel blocks let the idle time between bursts pass), ``mode``, ``n_symbols`` (this
     burst's), ``n_items``, ``symbols_per_item`` and ``first_item``; input meta may set ``clip`` and
-    ``mode``. The budget: ``symbols_per_second`` for face (a multiple of ``fps``), ``symbols_per_item`` for
+    ``mode``. The face is coded relative to ``anchor``, the 12 face parameters of a frame the receiver
+    knows too (the KB record's ``reference_params``; empty: the model's default, the training clips' mean);
+    the semantic_decoder must be given the same (``set_anchor`` changes it, e.g. after a KB update). The
+    budget: ``symbols_per_second`` for face (a multiple of ``fps``), ``symbols_per_item`` for
     the token streams; 0 takes the model's full budget. Malformed PDUs are dropped and counted
     (`dropped()`). The semantic_decoder must be given the same ``n_bursts``.
     """
@@ -70,6 +74,7 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         mode: str = "v2a",
         models_dir: str = "",
         n_bursts: int = bursts.DEFAULT_BURSTS,
+        anchor: Sequence[float] = (),
     ) -> None:
         gr.basic_block.__init__(self, name="semantic_encoder", in_sig=None, out_sig=None)
         spec = stream_spec(stream)
@@ -77,6 +82,7 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
             raise ValueError(f"window_s and fps must be > 0, got {window_s}, {fps}")
         self.stream = stream
         self.codec = StreamCodec.load(stream, models_dir or None)
+        self._anchor = self.codec.anchor_array(list(anchor) or None)
         if stream == "face" and symbols_per_second:
             per_item = face_symbols_per_frame(symbols_per_second, fps)
         else:
@@ -94,6 +100,12 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self.message_port_register_in(pmt.intern("in"))
         self.message_port_register_out(pmt.intern("out"))
         self.set_msg_handler(pmt.intern("in"), self._handle)
+
+    def set_anchor(self, anchor: Sequence[float]) -> None:
+        """The face parameters to code relative to from the next window on (empty: the model's default)."""
+        checked = self.codec.anchor_array(list(anchor) or None)
+        with self._lock:
+            self._anchor = checked
 
     def bursts_per_window(self) -> int:
         """Symbol PDUs (PHY frames) each window becomes."""
@@ -128,7 +140,9 @@ class semantic_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
             self.logger.warn(f"dropped PDU: {error}")
             return
         for index, window in enumerate(windows):
-            symbols = self.codec.encode(window, self.symbols_per_item)
+            with self._lock:
+                anchor = self._anchor
+            symbols = self.codec.encode(window, self.symbols_per_item, anchor)
             with self._lock:
                 number = self._window
                 self._window = (self._window + 1) % (SEQ_MODULO // self.n_bursts)

@@ -44,14 +44,15 @@ class SemanticLink:
     def __init__(self, sender: SenderClip, work: Path) -> None:
         self.sender = sender
         self.kb_path = work / "receiver.sqlite"
+        self.record = identity_update(sender)
         with KnowledgeBase(self.kb_path) as kb:
-            kb.put(identity_update(sender))
+            kb.put(self.record)
         self.reconstruct = SemanticReconstructor(FrozenReconstructor())
 
     def run(self, mode: str, channel: ChannelConfig) -> SemanticRun:
         features = self.sender.features
         clip_id = f"{Path(self.sender.clip.source).stem[:40]}-{mode}-{channel.snr_db:g}"
-        tx = transmission(features, mode, clip_id, None, 0)
+        tx = transmission(features, mode, clip_id, None, 0, self.record)
         context = ClipContext(
             clip_id, mode.upper(), float(features.fps), features.n_frames, features.speaker, time.time_ns()
         )

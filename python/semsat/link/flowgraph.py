@@ -29,6 +29,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+import numpy.typing as npt
 import pmt
 from gnuradio import gr, pdu, semsat, zeromq
 
@@ -85,6 +87,9 @@ class Transmission:
     kb_packets: list[bytes] = field(default_factory=list)
     keyframes: bytes | None = None
     update_id: int = 0
+    # The face codec's anchor: the reference parameters of the speaker's KB record, which both ends hold
+    # (the receiver once the update is delivered); None: the model's default.
+    face_anchor: npt.NDArray[np.float32] | None = None
 
 
 @dataclass
@@ -142,12 +147,17 @@ class LinkFlowgraph(gr.top_block):
         endpoint: str,
         kb_path: str,
         max_digital_bytes: int = FLUSH_BYTES,
+        face_anchor: npt.NDArray[np.float32] | None = None,
     ) -> None:
         gr.top_block.__init__(self, "semsat_link")
         self.cfg = cfg
         num = cfg.numerology
         codec = shared_codec()
-        self.encoders = {s: semantic_encoder(s, 1.0, context.fps, mode=context.mode.lower()) for s in streams}
+        anchor = {"face": [] if face_anchor is None else face_anchor.tolist()}
+        self.encoders = {
+            s: semantic_encoder(s, 1.0, context.fps, mode=context.mode.lower(), anchor=anchor.get(s, []))
+            for s in streams
+        }
         self.digital = digital_pdu_encoder(codec=codec)
         self.counter = symbol_counter(COUNTED)
         to_stream = pdu.pdu_to_tagged_stream(gr.types.complex_t, "packet_len")
@@ -162,7 +172,7 @@ class LinkFlowgraph(gr.top_block):
         self.demapper = semsat.ofdm_demapper(*num.args())
         self.frames = frames_to_pdu()
         self.router = stream_router(streams)
-        self.decoders = {s: semantic_decoder(s) for s in streams}
+        self.decoders = {s: semantic_decoder(s, anchor=anchor.get(s, [])) for s in streams}
         self.digital_rx = digital_decoder(codec=codec)
         self.kb_sink = kb_update_sink(kb_path)
         face = self.encoders.get("face")
@@ -340,7 +350,9 @@ def run_clip(
 ) -> LinkRun:
     """Runs the clip through the link; the wire messages go out on ``endpoint`` (bound here)."""
     digital = [*tx.kb_packets, *([tx.keyframes] if tx.keyframes is not None else []), bytes(FLUSH_BYTES)]
-    top = LinkFlowgraph(cfg, streams, context, endpoint, kb_path, max(len(p) for p in digital))
+    top = LinkFlowgraph(
+        cfg, streams, context, endpoint, kb_path, max(len(p) for p in digital), tx.face_anchor
+    )
     start = bound = time.perf_counter()
     top.start()
     try:

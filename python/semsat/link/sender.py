@@ -116,10 +116,17 @@ def _pdu(vector: pmt.pmt_base, clip: str, mode: str) -> pmt.pmt_base:
 
 
 def transmission(
-    features: ClipFeatures, mode: str, clip_id: str, update: IdentityRecord | None, update_id: int
+    features: ClipFeatures,
+    mode: str,
+    clip_id: str,
+    update: IdentityRecord | None,
+    update_id: int,
+    record: IdentityRecord | None = None,
 ) -> Transmission:
     """The PDUs of ``mode`` ("v2a" or "a2v"): face parameters and text (V2A); text, phonemes, durations and
-    face keyframes (A2V); plus the KB update's packets."""
+    face keyframes (A2V); plus the KB update's packets. The face is coded relative to the reference
+    parameters of ``record``, the speaker's record both ends hold (``update`` when there is one); with
+    neither, relative to the codec's default anchor."""
     text = features.text.encode("utf-8")
     semantics: dict[str, list[pmt.pmt_base]] = {}
     keyframes = None
@@ -135,4 +142,6 @@ def transmission(
         semantics["durations"] = [_pdu(pmt.init_s32vector(len(durations), durations), clip_id, mode)]
         keyframes = keyframe_bytes(select_keyframes(features.face_params, DEFAULT_KEYFRAME_STEP))
     packets = update_packets(update, update_id) if update is not None else []
-    return Transmission(semantics, packets, keyframes, update_id)
+    shared = update if update is not None else record
+    anchor = None if shared is None else shared.reference_params.astype(np.float32)
+    return Transmission(semantics, packets, keyframes, update_id, anchor)

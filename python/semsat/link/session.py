@@ -72,7 +72,8 @@ def run_link(
     with KnowledgeBase(request.kb_dir / "sender.sqlite") as kb:
         decision, update = kb_decision(sender, kb, request.kb_level)
         update_id = (update.version if update is not None else 0) % 65536
-    tx = transmission(features, request.mode, clip_id, update, update_id)
+        held = kb.get(features.speaker)  # the record both ends share once any update is delivered
+    tx = transmission(features, request.mode, clip_id, update, update_id, held)
 
     mode = request.mode.upper()
     streams = MODE_STREAMS[request.mode]

@@ -125,22 +125,23 @@ def load_corpus(media: Path, cache: Path) -> Corpus:
 
 def face_sampler(
     clips: list[npt.NDArray[np.float32]],
-    mean: np.ndarray,
+    default_anchor: np.ndarray,
     std: np.ndarray,
     extra: Sequence[npt.NDArray[np.float32]] = (),
 ) -> Callable:
-    """Windows of real face tracks, augmented in standardized units: speed 0.7-1.4x (linear interpolation),
-    time reversal, mixes of two windows, gain 0.5-2 about the window mean and a per-dimension offset of one
-    std (each training speaker's mean sits up to 1.6 std from the pooled one: a new speaker will too).
-    The ``extra`` tracks (other speakers and cameras, whose poses sit far outside the GRID clips' range)
-    give their motion only: each is centred on its own mean and scaled per dimension to the GRID clips'
-    typical spread about their own means, then augmented alike."""
-    standardized = [(c - mean) / std for c in clips]
-    spread = np.mean([s.std(axis=0) for s in standardized], axis=0)
-    standardized += [(c - c.mean(axis=0)) / (c.std(axis=0) + 1e-9) * spread for c in extra]
+    """Windows of real face tracks as the codec codes them: relative to an anchor both ends know (the KB
+    record's reference parameters: a frame of the same speaker), as offsets from it. The anchor is a random
+    frame of the same track (60 %), the track's mean (10 %) or, for the GRID clips, ``default_anchor`` (30 %:
+    the pooled training mean, what the blocks use when no KB record is given). The ``extra`` tracks (other
+    speakers and cameras, whose poses and motion sit far outside the GRID clips': up to 10 std away and 6
+    std of spread) come at their natural scale, so a wild head's turn is in the training distribution.
+    Augmentation in standardized units: speed 0.7-1.4x (linear interpolation), time reversal, mixes of two
+    windows, gain 0.5-2 about the window mean and a per-dimension offset of half a std."""
+    tracks = [((c - default_anchor) / std, True) for c in clips]
+    tracks += [((c - default_anchor) / std, False) for c in extra]
 
     def window(rng: np.random.Generator, t: int) -> np.ndarray:
-        clip = standardized[rng.integers(len(standardized))]
+        clip, is_grid = tracks[rng.integers(len(tracks))]
         speed = float(np.exp(rng.uniform(np.log(0.7), np.log(1.4))))
         span = min((t - 1) * speed, len(clip) - 1)
         start = rng.uniform(0, len(clip) - 1 - span)
@@ -148,7 +149,13 @@ def face_sampler(
         frames = np.stack(
             [np.interp(positions, np.arange(len(clip)), clip[:, d]) for d in range(FACE_PARAMS)], 1
         )
-        return frames[::-1] if rng.random() < 0.5 else frames
+        frames = frames[::-1] if rng.random() < 0.5 else frames
+        draw = rng.random()
+        if draw < 0.6 or (draw >= 0.7 and not is_grid):
+            return frames - clip[rng.integers(len(clip))]
+        if draw < 0.7:
+            return frames - clip.mean(axis=0)
+        return frames  # relative to the default anchor (0 in these units)
 
     def sample(rng: np.random.Generator) -> np.ndarray:
         t = int(rng.choice(FACE_WINDOWS))
@@ -159,9 +166,9 @@ def face_sampler(
                 mix = rng.uniform()
                 w = mix * w + (1 - mix) * window(rng, t)
             centre = w.mean(axis=0)
-            w = centre + (w - centre) * rng.uniform(0.5, 2.0) + rng.normal(0, 1.0, FACE_PARAMS)
+            w = centre + (w - centre) * rng.uniform(0.5, 2.0) + rng.normal(0, 0.5, FACE_PARAMS)
             out[b] = w
-        return (out * std + mean).astype(np.float32)
+        return (out * std).astype(np.float32)
 
     return sample
 
@@ -264,9 +271,20 @@ def train_stream(spec: StreamSpec, corpus: Corpus, output: Path, steps: int) -> 
     torch.manual_seed(SEED)
     net = StreamCodecNet(spec)
     mean, std = standardization(spec, corpus)
-    net.standardizer.set(torch.tensor(mean, dtype=torch.float32), torch.tensor(std, dtype=torch.float32))
-    train_codec(net, make_sampler(spec, corpus), steps, SEED, burst_fading=spec.name in BURST_FADING_STREAMS)
-    return export_codec(net, output)
+    # The face is coded relative to an anchor (face_sampler), so its graph standardizes offsets (mean 0)
+    # and the pooled mean travels in the model files as the anchor to use when no KB record gives one.
+    anchored = spec.name == "face"
+    centre = np.zeros_like(mean) if anchored else mean
+    net.standardizer.set(torch.tensor(centre, dtype=torch.float32), torch.tensor(std, dtype=torch.float32))
+    train_codec(
+        net,
+        make_sampler(spec, corpus),
+        steps,
+        SEED,
+        burst_fading=spec.name in BURST_FADING_STREAMS,
+        relative_loss=anchored,
+    )
+    return export_codec(net, output, default_anchor=mean if anchored else None)
 
 
 # Scoring --------------------------------------------------------------------------------------------------
@@ -296,12 +314,14 @@ def score_stream(codec: StreamCodec, corpus: Corpus, channel: str, snr_db: float
     rng = np.random.default_rng(SEED + 1)
     spec = codec.spec
     truths, decoded = [], []
+    # The face relative to the held-out clip's first frame: the reference parameters its KB record holds.
+    anchor = corpus.test_face[0] if codec.default_anchor is not None else None
     for window in test_windows(spec, corpus):
-        symbols = codec.encode(window)
+        symbols = codec.encode(window, anchor=anchor)
         for _ in range(draws):
             received, noise_var = CHANNELS[channel](symbols, snr_db, rng, spec.symbols_per_item)
             truths.append(window)
-            decoded.append(codec.decode(received, noise_var))
+            decoded.append(codec.decode(received, noise_var, anchor=anchor))
     if spec.name == "face":
         stacked = np.concatenate(corpus.train_face).astype(np.float64)
         return face_nmse_db(np.concatenate(truths), np.concatenate(decoded), stacked.mean(0), stacked.std(0))
@@ -310,10 +330,14 @@ def score_stream(codec: StreamCodec, corpus: Corpus, channel: str, snr_db: float
     return token_accuracy(np.concatenate(truths), np.concatenate(decoded))
 
 
-EXTRA_DATA = {  # for the cards: training data beyond the GRID clips
+EXTRA_DATA = {  # for the cards: training data beyond the GRID clips, and how the face is coded
     "face": "\nFace windows also come from the other talking heads of MANIFEST.tsv (4 VoxCeleb2 clips and "
-    "retalking_face1,\n1,101 frames, face only: train/face_tracks.py), each track centred on its own mean "
-    "and scaled per\ndimension to the GRID clips' spread about theirs (their poses sit far outside GRID's)."
+    "retalking_face1,\n1,101 frames, face only: train/face_tracks.py), at their natural scale (poses up to "
+    "10 GRID stds away,\nmotion up to 6 stds). Anchored coding: the face is coded as offsets from an anchor "
+    "both ends hold,\nthe KB record's reference parameters (the `items` input and output are offsets; the "
+    "blocks and\nruntime.py subtract and add the anchor); in training the anchor is a random frame of the "
+    "same track\n(60 %), its mean (10 %) or, for GRID windows, the default anchor (30 %): the 4 training "
+    "clips' mean,\nstored in both files' metadata (`semsat.default_anchor`) for use without a KB record."
 }
 METRIC = {
     "face": "NMSE dB (standardized by the training clips' per-dimension mean and std)",
@@ -322,7 +346,7 @@ METRIC = {
     "durations": "share of durations within 1 frame",
 }
 HELD_OUT_DATA = {
-    "face": f"the 75 frames of {HELD_OUT_CLIP} in three 1 s windows",
+    "face": f"the 75 frames of {HELD_OUT_CLIP} in three 1 s windows, anchored on its first frame",
     "text": f"the transcripts of {HELD_OUT_CLIP} and of the 22 speech/ recordings, one window each",
     "phonemes": f"the aligned phones of {HELD_OUT_CLIP}, the dictionary phones of the 22 speech/ transcripts",
     "durations": f"the {{n}} aligned phone durations of {HELD_OUT_CLIP}",
@@ -348,6 +372,8 @@ def card_text(
     linear_in = " plus a linear path from the standardized item" if spec.kind is StreamKind.FLOATS else ""
     linear_out = ", plus a linear path from the scaled symbols"
     loss = "MSE in standardized units" if spec.kind is StreamKind.FLOATS else "cross-entropy"
+    if spec.name == "face":
+        loss += " over each window's mean square plus one (a wild head turn must not drown lip motion)"
     fmt = (lambda v: f"{v:.1f}") if spec.name == "face" else (lambda v: f"{100 * v:.2f} %")
     header = "| channel | " + " | ".join(f"{s} dB" for s in SCORE_SNRS_DB) + " |"
     rows = [header, "|---" * (len(SCORE_SNRS_DB) + 1) + "|"]

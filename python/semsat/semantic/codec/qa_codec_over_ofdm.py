@@ -37,12 +37,14 @@ RANDOM_LEAD = 700  # random timing: up to this many samples more before the firs
 TAIL_SAMPLES = 4096  # lets the demapper see the last frame out
 
 
-def burst_packets(stream: str, windows: list[np.ndarray]) -> tuple[list[ol.Packet], list[int]]:
+def burst_packets(
+    stream: str, windows: list[np.ndarray], anchor: np.ndarray | None
+) -> tuple[list[ol.Packet], list[int]]:
     """The bursts of every window as mapper packets, and each window's symbols per item."""
     codec = qc.codec(stream)
     packets, per_item = [], []
     for w, window in enumerate(windows):
-        symbols = codec.encode(window)
+        symbols = codec.encode(window, anchor=anchor)
         k = len(symbols) // len(window)
         per_item.append(k)
         for b, burst in enumerate(bursts.split(symbols, k, BURSTS)):
@@ -72,9 +74,17 @@ def over_the_air(packets: list[ol.Packet], channel: str, esn0_db: float, seed: i
     return np.concatenate([y, np.zeros(TAIL_SAMPLES, np.complex64)])
 
 
-def through_phy(stream: str, windows: list[np.ndarray], channel: str, esn0_db: float, seed: int):
-    """Decoded windows and how many bursts were lost, for one pass of ``windows`` over the PHY."""
-    packets, per_item = burst_packets(stream, windows)
+def through_phy(
+    stream: str,
+    windows: list[np.ndarray],
+    channel: str,
+    esn0_db: float,
+    seed: int,
+    anchor: np.ndarray | None = None,
+):
+    """Decoded windows and how many bursts were lost, for one pass of ``windows`` over the PHY (the face
+    relative to ``anchor``)."""
+    packets, per_item = burst_packets(stream, windows, anchor)
     y = over_the_air(packets, channel, esn0_db, seed)
     frames = {f.seq: f for f in ol.receive(y).frames if f.stream_id == STREAM_IDS[stream]}
     expected = {p.seq: len(p.symbols) for p in packets}
@@ -88,17 +98,17 @@ def through_phy(stream: str, windows: list[np.ndarray], channel: str, esn0_db: f
             else:
                 received[b] = (frame.symbols, frame.noise_var)
         symbols, noise_var = bursts.merge(received, len(window), per_item[w], BURSTS)
-        decoded.append(qc.codec(stream).decode(symbols, noise_var))
+        decoded.append(qc.codec(stream).decode(symbols, noise_var, anchor=anchor))
     return decoded, lost
 
 
 @cache
 def face_nmse(channel: str, esn0_db: float) -> tuple[float, int]:
-    truth = qc.held_out().face_params
+    truth, anchor = qc.held_out().face_params, qc.kb_anchor(qc.held_out())
     windows = [truth[i : i + qc.WINDOW] for i in range(0, len(truth), qc.WINDOW)]
     sent, got, lost = [], [], 0
     for seed in range(1, REALISATIONS + 1):
-        decoded, n_lost = through_phy("face", windows, channel, esn0_db, seed)
+        decoded, n_lost = through_phy("face", windows, channel, esn0_db, seed, anchor)
         sent += windows
         got += decoded
         lost += n_lost

@@ -21,6 +21,24 @@ ENCODER_OUTPUT = "symbols"  # [B, T * k, 2] float32 (re, im)
 DECODER_INPUTS = ("symbols", "noise_var")  # [B, T * k, 2] float32, [B, T * k] float32
 DECODER_OUTPUT = "items"  # [B, T, D] float32 or logits [B, T, V]
 MAX_NOISE_VAR = 1e4  # the variance the decoder reads as "not received" (same clip as in model.py)
+# A float stream coded relative to an anchor (the face: offsets from the KB record's reference parameters)
+# carries the anchor to use when none is given in its ONNX metadata under this key, comma-separated.
+ANCHOR_METADATA = "semsat.default_anchor"
+
+
+def format_anchor(anchor: npt.ArrayLike) -> str:
+    return ",".join(f"{v:.9g}" for v in np.asarray(anchor, dtype=np.float64).reshape(-1))
+
+
+def model_anchor(session: object, width: int) -> npt.NDArray[np.float32] | None:
+    """The default anchor in a session's metadata, or None for a model that codes its items as they are."""
+    text = session.get_modelmeta().custom_metadata_map.get(ANCHOR_METADATA)
+    if text is None:
+        return None
+    anchor = np.asarray([float(v) for v in text.split(",")], dtype=np.float32)
+    if anchor.shape != (width,):
+        raise CodecModelError(f"anchor metadata holds {anchor.size} values, the stream has {width}")
+    return anchor
 
 
 class CodecModelError(RuntimeError):
@@ -54,6 +72,7 @@ class StreamCodec:
         self.spec = spec
         self._encoder = encoder
         self._decoder = decoder
+        self.default_anchor = model_anchor(encoder, spec.width) if spec.kind is StreamKind.FLOATS else None
 
     @classmethod
     def load(cls, stream: str, models_dir: str | Path | None = None) -> StreamCodec:
@@ -87,10 +106,34 @@ class StreamCodec:
             raise ValueError(f"{self.spec.name}: a window holds 1..{MAX_ITEMS} items, got {len(array)}")
         return array
 
-    def encode(self, items: npt.ArrayLike, symbols_per_item: int | None = None) -> npt.NDArray[np.complex64]:
-        """Unit-power complex symbols of one window, ``len(items) * symbols_per_item``, item by item."""
+    def anchor_array(self, anchor: npt.ArrayLike | None) -> npt.NDArray[np.float32] | None:
+        """What an anchored model subtracts from its items: ``anchor`` (a frame of the same speaker both ends
+        know, e.g. the KB record's reference parameters) or, without one, the model's default. None for a
+        model that codes its items as they are (it takes no anchor)."""
+        if self.default_anchor is None:
+            if anchor is not None:
+                raise ValueError(f"{self.spec.name}: this model codes its items as they are, with no anchor")
+            return None
+        if anchor is None:
+            return self.default_anchor
+        array = np.asarray(anchor, dtype=np.float32).reshape(-1)
+        if array.shape != self.default_anchor.shape or not np.isfinite(array).all():
+            raise ValueError(f"{self.spec.name}: the anchor must be {self.spec.width} finite floats")
+        return array
+
+    def encode(
+        self,
+        items: npt.ArrayLike,
+        symbols_per_item: int | None = None,
+        anchor: npt.ArrayLike | None = None,
+    ) -> npt.NDArray[np.complex64]:
+        """Unit-power complex symbols of one window, ``len(items) * symbols_per_item``, item by item; an
+        anchored model codes the items relative to ``anchor`` (see anchor_array)."""
         k = self.check_budget(symbols_per_item)
         array = self.items_array(items)
+        reference = self.anchor_array(anchor)
+        if reference is not None:
+            array = array - reference
         (out,) = self._encoder.run([ENCODER_OUTPUT], {ENCODER_INPUT: array[None]})
         grid = (out[0, :, 0] + 1j * out[0, :, 1]).reshape(len(array), self.spec.symbols_per_item)[:, :k]
         # The kept symbols alone must still have unit average power: the budget, not the power, shrinks.
@@ -122,10 +165,18 @@ class StreamCodec:
         return np.asarray(out[0], dtype=np.float32)
 
     def decode(
-        self, symbols: npt.ArrayLike, noise_var: npt.ArrayLike, symbols_per_item: int | None = None
+        self,
+        symbols: npt.ArrayLike,
+        noise_var: npt.ArrayLike,
+        symbols_per_item: int | None = None,
+        anchor: npt.ArrayLike | None = None,
     ) -> npt.NDArray:
-        """Items of one window: floats [T, D] (durations: [T] whole frames) or token ids [T]."""
+        """Items of one window: floats [T, D] (durations: [T] whole frames) or token ids [T]; an anchored
+        model needs the encoder's ``anchor``."""
+        reference = self.anchor_array(anchor)
         raw = self.decode_raw(symbols, noise_var, symbols_per_item)
+        if reference is not None:
+            raw = raw + reference
         if self.spec.kind is StreamKind.TOKENS:
             return raw.argmax(axis=1).astype(np.int64)
         if self.spec.name == "durations":

@@ -26,7 +26,14 @@ import numpy.typing as npt
 import torch
 
 from .model import MAX_NOISE_VAR, StreamCodecNet
-from .runtime import DECODER_INPUTS, DECODER_OUTPUT, ENCODER_INPUT, ENCODER_OUTPUT
+from .runtime import (
+    ANCHOR_METADATA,
+    DECODER_INPUTS,
+    DECODER_OUTPUT,
+    ENCODER_INPUT,
+    ENCODER_OUTPUT,
+    format_anchor,
+)
 from .streams import StreamKind
 
 SNR_RANGE_DB = (0.0, 20.0)
@@ -144,10 +151,17 @@ def channel(
     return received, noise_var.to(symbols.device)
 
 
-def loss_of(net: StreamCodecNet, items: torch.Tensor, decoded: torch.Tensor) -> torch.Tensor:
+def loss_of(
+    net: StreamCodecNet, items: torch.Tensor, decoded: torch.Tensor, relative: bool = False
+) -> torch.Tensor:
     if net.spec.kind is StreamKind.FLOATS:
         # In standardized units, so that every dimension weighs alike (as in the NMSE the codec is scored on).
-        return torch.mean(((decoded - items) / net.standardizer.std) ** 2)
+        error = torch.mean(((decoded - items) / net.standardizer.std) ** 2, dim=(1, 2))
+        if relative:
+            # Each window's error over its own mean square (plus one std²): a wild head turn of 10 std must
+            # not drown a GRID window's 1 std of lip motion, yet a still window is not asked for the noise.
+            error = error / (1.0 + torch.mean((items / net.standardizer.std) ** 2, dim=(1, 2)))
+        return torch.mean(error)
     return torch.nn.functional.cross_entropy(decoded.reshape(-1, net.spec.width), items.reshape(-1))
 
 
@@ -158,10 +172,11 @@ def train_codec(
     seed: int,
     log: Callable[[str], None] = print,
     burst_fading: bool = True,
+    relative_loss: bool = False,
 ) -> StreamCodecNet:
     """Fits ``net`` on batches from ``sample`` (AdamW, one-cycle learning rate, fixed seeds), through the
     channel mix with or without burst fading, on the GPU when there is one; returns it on the CPU in eval
-    mode."""
+    mode. ``relative_loss``: each window's float error over its own mean square (see loss_of)."""
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     net.to(device)
     torch.manual_seed(seed)
@@ -185,7 +200,7 @@ def train_codec(
             noise_var = torch.where(kept, noise_var, MAX_NOISE_VAR)
         else:
             received, noise_var = channel(symbols, generator, k, k, burst_fading)
-        loss = loss_of(net, items, net.decoder(received, noise_var))
+        loss = loss_of(net, items, net.decoder(received, noise_var), relative_loss)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -198,8 +213,11 @@ def train_codec(
     return net.cpu().eval()
 
 
-def export_codec(net: StreamCodecNet, folder: Path) -> tuple[Path, Path]:
-    """The encoder and decoder as ONNX (opset 17, dynamic batch and item axes, weights inlined)."""
+def export_codec(
+    net: StreamCodecNet, folder: Path, default_anchor: npt.NDArray | None = None
+) -> tuple[Path, Path]:
+    """The encoder and decoder as ONNX (opset 17, dynamic batch and item axes, weights inlined); a model
+    that codes its floats relative to an anchor carries ``default_anchor`` in both files' metadata."""
     spec = net.spec
     folder.mkdir(parents=True, exist_ok=True)
     items = 10
@@ -237,4 +255,16 @@ def export_codec(net: StreamCodecNet, folder: Path) -> tuple[Path, Path]:
             opset_version=17,
             dynamo=False,
         )
+    if default_anchor is not None:
+        for path in (encoder_path, decoder_path):
+            write_anchor(path, default_anchor)
     return encoder_path, decoder_path
+
+
+def write_anchor(path: Path, anchor: npt.NDArray) -> None:
+    import onnx
+
+    model = onnx.load(str(path))
+    entry = model.metadata_props.add()
+    entry.key, entry.value = ANCHOR_METADATA, format_anchor(anchor)
+    onnx.save(model, str(path))
