@@ -9,7 +9,7 @@ import threading
 import pmt
 from gnuradio import gr, pdu
 
-from .link.air_scheduler import air_scheduler
+from .air_scheduler import air_scheduler
 from .phy import packet_bursts
 from .phy.digital_codec import DigitalCodec
 from .phy.framing import MAX_PAYLOAD_BYTES
