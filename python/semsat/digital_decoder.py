@@ -10,7 +10,7 @@ import numpy as np
 import pmt
 from gnuradio import gr
 
-from .phy import bursts
+from .phy import packet_bursts
 from .phy.burst_gatherer import GatheredPacket, PacketGatherer
 from .phy.digital_codec import DigitalCodec
 from .phy.framing import MAX_PAYLOAD_BYTES, Layout
@@ -70,7 +70,7 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
     `codec`: a DigitalCodec to use instead of building one from `code`, `max_iterations` and `interleaving`
     (building reads the alist: about 0.3 s, which repeated flowgraph runs can share; one decoder at a time).
 
-    `n_bursts` > 1 (the encoder's): each frame is one burst of a packet (phy/bursts.py); the bursts are
+    `n_bursts` > 1 (the encoder's): each frame is one burst of a packet (phy/packet_bursts.py); the bursts are
     gathered by (stream_id, packet) and a packet decodes when all are in, or with its missing bursts as
     erasures once, in air order, none of them can come any more (phy/burst_gatherer.py). "frames",
     "decoded" and the drop reasons then count packets (and frames dropped before they could join one:
@@ -92,7 +92,7 @@ class digital_decoder(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
         n_bursts: int = 1,
     ) -> None:
         gr.sync_block.__init__(self, name="digital_decoder", in_sig=[np.complex64, np.float32], out_sig=None)
-        bursts.check_n_bursts(n_bursts)
+        packet_bursts.check_n_bursts(n_bursts)
         self.n_bursts = int(n_bursts)
         self._gatherer = PacketGatherer(self.n_bursts) if self.n_bursts > 1 else None
         self.frame_type = frame_type_of(modulation)

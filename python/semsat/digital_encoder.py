@@ -9,8 +9,8 @@ import threading
 import pmt
 from gnuradio import gr, pdu
 
-from .link.air_scheduler import air_scheduler
-from .phy import bursts
+from .air_scheduler import air_scheduler
+from .phy import packet_bursts
 from .phy.digital_codec import DigitalCodec
 from .phy.framing import MAX_PAYLOAD_BYTES
 from .phy.ldpc import DEFAULT_CODE
@@ -24,7 +24,7 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
     the modulation of that packet, "stream_id" (0-255) and "seq" (0..65536 // n_bursts² - 1); missing ones
     come from the block's modulation, its stream_id and a running sequence counter. A PDU that is not a
     u8vector of 1..max_payload_bytes bytes, or has out-of-range meta, is dropped and counted (`dropped()`).
-    `n_bursts` > 1 time-interleaves each packet over that many PDUs (phy/bursts.py: symbol j in burst
+    `n_bursts` > 1 time-interleaves each packet over that many PDUs (phy/packet_bursts.py: symbol j in burst
     j mod n, the header seq (packet * n + N mod n) * n + burst), with meta "burst", "n_bursts" and
     "air_time_s" = the input meta's air_time_s (if any, else 0) + burst * `burst_spacing_s`: an
     air_scheduler sends them at those times, so that each burst meets its own fade (input air times on a
@@ -46,7 +46,7 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
         burst_spacing_s: float = 0.25,
     ) -> None:
         gr.basic_block.__init__(self, name="digital_pdu_encoder", in_sig=None, out_sig=None)
-        bursts.check_n_bursts(n_bursts)
+        packet_bursts.check_n_bursts(n_bursts)
         if not burst_spacing_s >= 0.0:
             raise ValueError(f"burst_spacing_s must be >= 0, got {burst_spacing_s}")
         if not 0 <= stream_id <= 255:
@@ -59,7 +59,7 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
         self.max_payload_bytes = int(max_payload_bytes)
         self.n_bursts = int(n_bursts)
         self.burst_spacing_s = float(burst_spacing_s)
-        self._seq_modulo = bursts.packet_seq_modulo(self.n_bursts)
+        self._seq_modulo = packet_bursts.packet_seq_modulo(self.n_bursts)
         self._seq = 0
         self._lock = threading.Lock()
         self._encoded = 0
@@ -90,11 +90,11 @@ class digital_pdu_encoder(gr.basic_block):  # noqa: N801 (GNU Radio block naming
         if self.n_bursts == 1:
             self._publish(symbols, {"frame_type": int(frame_type), "stream_id": stream_id, "seq": seq})
             return
-        for burst, burst_symbols in enumerate(bursts.split(symbols, self.n_bursts)):
+        for burst, burst_symbols in enumerate(packet_bursts.split(symbols, self.n_bursts)):
             fields = {
                 "frame_type": int(frame_type),
                 "stream_id": stream_id,
-                "seq": bursts.burst_seq(seq, len(symbols), burst, self.n_bursts),
+                "seq": packet_bursts.burst_seq(seq, len(symbols), burst, self.n_bursts),
                 "burst": burst,
                 "n_bursts": self.n_bursts,
             }

@@ -30,7 +30,7 @@ from gnuradio import blocks, gr, semsat
 from .digital_decoder import digital_decoder
 from .digital_encoder import digital_encoder
 from .ofdm_link import DEFAULT, Numerology
-from .phy import bursts
+from .phy import packet_bursts
 from .phy.digital_codec import DigitalCodec
 from .phy.qam import frame_type_of
 
@@ -128,7 +128,7 @@ def run_coded_link(
     top.msg_connect(decoder, "out", pdus, "store")
     top.msg_connect(demapper, "stats", stats, "store")
 
-    seq_modulo = bursts.packet_seq_modulo(n_bursts)
+    seq_modulo = packet_bursts.packet_seq_modulo(n_bursts)
     sent = {(stream_id, (first_seq + i) % seq_modulo): bytes(p) for i, p in enumerate(payloads)}
 
     def burst_samples(payload_bytes: int) -> list[int]:

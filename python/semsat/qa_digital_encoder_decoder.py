@@ -9,7 +9,7 @@ import pytest
 from gnuradio import blocks, gr
 from gnuradio.semsat.digital_decoder import digital_decoder
 from gnuradio.semsat.digital_encoder import digital_encoder, digital_pdu_encoder
-from gnuradio.semsat.phy import bursts
+from gnuradio.semsat.phy import packet_bursts
 from gnuradio.semsat.phy.digital_codec import DigitalCodec
 from gnuradio.semsat.phy.qam import FrameType, theoretical_ber
 
@@ -274,7 +274,7 @@ def test_bursts_decode_without_a_lost_one_and_never_wrong():
     for i, payload in enumerate(payloads[:-1]):
         n_symbols = codec.layout(len(payload), FrameType.QPSK).symbols
         for burst in [i % n] if i < 8 else [0, 2]:
-            lost.add((5, bursts.burst_seq(100 + i, n_symbols, burst, n)))
+            lost.add((5, packet_bursts.burst_seq(100 + i, n_symbols, burst, n)))
     messages = [pdu(p, stream_id=5, seq=100 + i) for i, p in enumerate(payloads)]
     decoded, decoder, encoder = run_link(
         messages, 0.1, encoder_args={"n_bursts": n}, decoder_args={"n_bursts": n}, lost=frozenset(lost)

@@ -18,8 +18,8 @@ dropped frame or CRC failure is a frame error.
    (1300, 522) loses 4, 14 and 7 of 600 (1.6 % over 2000 realisations), a 5G NR base graph 2 code at rate
    0.40 1, 8 and 6 (0.73 % over 2000). Regression guards hold the one-frame rate at 10 dB (<= 2 %) and
    12 dB (1/600, <= 1 %). test_fer_bar_at_10_db sends the same packets time-interleaved over 4 frames
-   250 ms apart (tx_time on the air clock: 4 independent fades per codeword, phy/bursts.py): 0/600 on each
-   of the three sets, where the bar is asserted.
+   250 ms apart (tx_time on the air clock: 4 independent fades per codeword, phy/packet_bursts.py): 0/600 on
+   each of the three sets, where the bar is asserted.
 2. A 600 km overhead pass at 2 GHz (AOS/LOS at 10 deg elevation, about 9.5 min, bulk Doppler +-45 kHz =
    +-1.5 subcarriers, up to 580 Hz/s at zenith), Es/N0 12 dB. A real-time run of the whole pass would be
    4.4e9 samples, so the pass is sampled: PASS_INSTANTS instants spread evenly from AOS to LOS, each a
@@ -136,8 +136,8 @@ def test_ldpc_qpsk_fer_ntn_tdl_a(esn0_db):
 
 def test_fer_bar_at_10_db():
     """Issue 5's bar, FER <= 1 % at Es/N0 10 dB, with each packet time-interleaved over FER_BAR_BURSTS
-    frames 250 ms apart (phy/bursts.py): the same realisations, CFOs, delays and packets as the one-frame
-    runs, whose rate (9/600 measured) is printed beside it."""
+    frames 250 ms apart (phy/packet_bursts.py): the same realisations, CFOs, delays and packets as the
+    one-frame runs, whose rate (9/600 measured) is printed beside it."""
     seeds = TDL_CASES[FER_BAR_ESN0_DB][0]
     results = tdl_runs(FER_BAR_ESN0_DB, seeds, FER_BAR_BURSTS)
     for r in results:

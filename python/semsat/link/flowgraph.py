@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pmt
 from gnuradio import gr, pdu, semsat, zeromq
 
+from ..air_scheduler import air_scheduler
 from ..digital_decoder import digital_decoder
 from ..digital_encoder import digital_pdu_encoder
 from ..frames_to_pdu import frames_to_pdu
@@ -42,7 +43,6 @@ from ..ofdm_link import DEFAULT, Numerology
 from ..semantic.codec.streams import MAX_ITEMS, stream_spec
 from ..semantic_decoder import semantic_decoder
 from ..semantic_encoder import semantic_encoder, semantics_from_pmt
-from .air_scheduler import air_scheduler
 from .geometry import LinkGeometry
 from .kb_update_sink import kb_update_sink
 from .link_streams import COUNTED, KB_UPDATE_STREAM, KEYFRAME_STREAM

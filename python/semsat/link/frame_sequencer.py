@@ -23,6 +23,7 @@ import numpy as np
 import pmt
 from gnuradio import gr
 
+from ..burst_order import burst_order
 from ..semantic.codec.streams import STREAM_IDS
 from .upstream_done import join_upstreams
 
@@ -75,10 +76,7 @@ class frame_sequencer(gr.sync_block):  # noqa: N801 (GNU Radio block naming)
     def _take(self, msg: pmt.pmt_base) -> None:
         try:
             meta, vector = pmt.car(msg), pmt.cdr(msg)
-            stream_id = int(pmt.to_long(pmt.dict_ref(meta, pmt.intern("stream_id"), pmt.PMT_NIL)))
-            seq = int(pmt.to_long(pmt.dict_ref(meta, pmt.intern("seq"), pmt.PMT_NIL)))
-            air_time = pmt.dict_ref(meta, pmt.intern("air_time_s"), pmt.from_double(0.0))
-            air_time_s = float(pmt.to_double(air_time))
+            air_time_s, stream_id, seq = burst_order(meta)
             symbols = np.asarray(pmt.c32vector_elements(vector), np.complex64)
             if stream_id not in self._order or len(symbols) == 0:
                 raise ValueError(f"stream id {stream_id} is not one of the sequenced streams")

@@ -1,4 +1,5 @@
-"""The receiver's side of bursts.py: bursts gathered back into their packets, several packets at a time.
+"""The receiver's side of packet_bursts.py: bursts gathered back into their packets, several packets at a
+time.
 
 A packet is ready when all its n bursts are in, or once no more of them can come. An air_scheduler sends a
 release's bursts ordered by (air time, stream id, seq), and burst b of every packet leaves at air time
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from . import bursts
+from . import packet_bursts
 
 
 @dataclass
@@ -33,7 +34,7 @@ class GatheredPacket:
     )
 
     def merged(self, n_bursts: int) -> tuple[npt.NDArray[np.complex64], npt.NDArray[np.float32]]:
-        return bursts.merge(self.n_symbols, n_bursts, self.received)
+        return packet_bursts.merge(self.n_symbols, n_bursts, self.received)
 
     def lost_bursts(self, n_bursts: int) -> int:
         return n_bursts - len(self.received)
@@ -43,7 +44,7 @@ class PacketGatherer:
     """Bursts (stream id, header seq, symbols, noise variances) in, packets ready to decode out."""
 
     def __init__(self, n_bursts: int) -> None:
-        bursts.check_n_bursts(n_bursts)
+        packet_bursts.check_n_bursts(n_bursts)
         self.n_bursts = n_bursts
         self._pending: dict[tuple[int, int], GatheredPacket] = {}
         self._last_order: tuple[int, int, int] | None = None
@@ -62,7 +63,7 @@ class PacketGatherer:
     ) -> tuple[list[GatheredPacket], str | None]:
         """Takes one burst; returns the packets now ready (in air order) and why the burst was refused, if
         it was (its seq and length fit no packet, or not the packet gathered under that seq)."""
-        header = bursts.parse(seq, len(symbols), self.n_bursts)
+        header = packet_bursts.parse(seq, len(symbols), self.n_bursts)
         if header is None:
             return [], f"seq {seq} with {len(symbols)} symbols is no burst of {self.n_bursts}"
         order = (header.burst, stream_id, seq)

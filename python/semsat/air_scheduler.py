@@ -4,10 +4,11 @@ The semantic encoders time-interleave each window over bursts meant to leave 250
 (``air_time_s`` in their meta, on the stream's clock), so that each burst meets its own fade. A link that
 sent them as they were encoded would put them back to back into one fade. This block holds the bursts of
 a clip until "release" (a double: the air time in seconds at which the stream's clock starts), then sends
-them ordered by air time (then stream id, then seq), each with ``tx_time`` = release time + air_time_s in
-its meta: pdu_to_tagged_stream makes it a tag, the OFDM mapper puts it on the frame's first sample, and
-the channel blocks let the idle time before the frame pass (UHD's convention: a USRP sink would send the
-burst at that time). Bursts that share a slot leave one after the other.
+them ordered by air time, then stream id, then seq (burst_order.py says why), each with ``tx_time`` =
+release time + air_time_s in its meta: pdu_to_tagged_stream makes it a tag, the OFDM mapper puts it on the
+frame's first sample, and the channel blocks let the idle time before the frame pass (UHD's convention: a
+USRP sink would send the burst at that time). Bursts that share a slot leave one after the other. A PDU
+that is not a burst (no integer stream_id and seq in its meta) is dropped with a warning.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ import threading
 import pmt
 from gnuradio import gr
 
+from .burst_order import burst_order
+
 TX_TIME = pmt.intern("tx_time")
-
-
-def _number(meta: pmt.pmt_base, key: str) -> float:
-    value = pmt.dict_ref(meta, pmt.intern(key), pmt.PMT_NIL)
-    return float(pmt.to_double(value)) if pmt.is_number(value) else 0.0
 
 
 class air_scheduler(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
@@ -31,7 +29,7 @@ class air_scheduler(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
     def __init__(self) -> None:
         gr.basic_block.__init__(self, name="air_scheduler", in_sig=None, out_sig=None)
         self._lock = threading.Lock()
-        self._held: list[tuple[tuple[float, float, float], pmt.pmt_base, pmt.pmt_base]] = []
+        self._held: list[tuple[tuple[float, int, int], pmt.pmt_base, pmt.pmt_base]] = []
         self._released = 0
         for port, handler in (("in", self._hold), ("release", self._release)):
             self.message_port_register_in(pmt.intern(port))
@@ -47,10 +45,15 @@ class air_scheduler(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
             return self._released
 
     def _hold(self, msg: pmt.pmt_base) -> None:
-        meta = pmt.car(msg) if pmt.is_pair(msg) and pmt.is_dict(pmt.car(msg)) else pmt.make_dict()
-        key = (_number(meta, "air_time_s"), _number(meta, "stream_id"), _number(meta, "seq"))
+        try:
+            if not pmt.is_pair(msg):
+                raise ValueError("not a PDU (meta . vector)")
+            key = burst_order(pmt.car(msg))
+        except ValueError as error:
+            self.logger.warn(f"ignored PDU: {error}")
+            return
         with self._lock:
-            self._held.append((key, meta, pmt.cdr(msg) if pmt.is_pair(msg) else msg))
+            self._held.append((key, pmt.car(msg), pmt.cdr(msg)))
 
     def _release(self, msg: pmt.pmt_base) -> None:
         start_s = float(pmt.to_double(msg)) if pmt.is_number(msg) else 0.0
