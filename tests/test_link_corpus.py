@@ -1,6 +1,7 @@
-"""The issue's bar over the link: at 12 dB over NTN-TDL-A at 600 km (45 deg elevation, Doppler
+"""The issue's bars over the link: at 12 dB over NTN-TDL-A at 600 km (45 deg elevation, Doppler
 pre-compensated), on the development GRID clips, V2A AKD at most 1.3x its clean-feature AKD and A2V AKD at
-most half the frozen baseline's.
+most half the frozen baseline's; on the in-the-wild clips (VoxCeleb2, with retalking_face1 counted among
+them as in `semsat-bench paper`), V2A AKD at most 3.5 px.
 
 Each clip runs in-process through semsat.link.session (the same flowgraph and semsat-reconstruct subprocess
 as the app) with its speaker already known at both ends (the KB update's own crossing is tested in
@@ -30,13 +31,21 @@ from gnuradio.semsat.testing_media import require_media
 SNR_DB = 12.0
 V2A_BAR = 1.3  # x clean-feature AKD
 A2V_BAR = 0.5  # x frozen AKD
+WILD_V2A_BAR_PX = 3.5
+
+
+def talking_heads(grid: bool) -> list[tuple[Path, str | None]]:
+    """The GRID clips, or the others (in the wild), with their transcripts (None: ASR at the sender)."""
+    media = require_media()
+    return sorted(
+        (media / e.file, e.transcript)
+        for e in read_manifest(media)
+        if e.kind == "talking_head_av" and Path(e.file).name.startswith("grid_") == grid
+    )
 
 
 def grid_clips() -> list[tuple[Path, str]]:
-    media = require_media()
-    return sorted(
-        (media / e.file, e.transcript) for e in read_manifest(media) if Path(e.file).name.startswith("grid_")
-    )
+    return talking_heads(grid=True)
 
 
 def mean_akd(reference: np.ndarray, frames: np.ndarray) -> float:
@@ -79,15 +88,51 @@ def scores() -> list[dict[str, float]]:
     return rows
 
 
+@cache
+def wild_scores() -> list[dict[str, float]]:
+    """V2A at 12 dB on each in-the-wild clip, its speaker known at both ends, and the frozen baseline."""
+    rows = []
+    for path, transcript in talking_heads(grid=False):
+        sender = prepare(path, transcript)
+        reference = frame_landmarks(sender.crops)
+        record = identity_update(sender)
+        row = {"clip": path.stem, "frozen": akd(reference, np.repeat(reference[:1], len(reference), 0)).mean}
+        with tempfile.TemporaryDirectory() as work:
+            work = Path(work)
+            (work / "kb").mkdir()
+            for side in ("sender", "receiver"):
+                with KnowledgeBase(work / "kb" / f"{side}.sqlite") as kb:
+                    kb.put(record)
+            channel = ChannelConfig("A", SNR_DB, 1, at_elevation(600e3, 45.0))
+            _, frames = run_link(
+                sender, LinkRequest("v2a", channel, work / "kb", metrics=False), work / "v2a.mp4"
+            )
+            row["v2a"] = mean_akd(reference, frames)
+        print(f"{row['clip']}: V2A {row['v2a']:.2f} px (frozen {row['frozen']:.2f})")
+        rows.append(row)
+    return rows
+
+
+def test_v2a_at_12_db_on_the_wild_clips_within_3_5_px():
+    """Measured (seed 1): 00015 2.29, 00086 2.53, 00104 2.19, 741400163 2.88, retalking_face1 1.39 px against
+    frozen 8.06, 11.45, 7.24, 5.82, 2.38. Before the face codec was anchored on the KB record's reference
+    parameters (paper bench, its seeds): 9.07, 8.93, 7.45, 5.87, 4.80 px, no better than frozen."""
+    rows = wild_scores()
+    assert len(rows) >= 4, "the development corpus has 4 VoxCeleb2 clips and retalking_face1"
+    for row in rows:
+        assert row["v2a"] <= WILD_V2A_BAR_PX and row["v2a"] < row["frozen"], row
+
+
 def test_the_link_beats_the_frozen_baseline_on_every_clip():
     for row in scores():
         assert row["v2a"] < row["frozen"] and row["a2v"] < row["frozen"], row
 
 
 def test_v2a_at_12_db_within_1_3_of_its_clean_feature_akd():
-    """Measured (seed 1, bursts at their air times, the codec retrained with the wild clips' motion): bbaf2n
-    1.15, brbk7n 1.29, lbax4n 1.11, lbbc2a 1.12, lrwp9a 1.15 (the codec's held-out clip). With the bursts back
-    to back (one fade for the whole clip) the same models gave 1.27-1.41."""
+    """Measured (seed 1, bursts at their air times, the face coded relative to the KB record's reference
+    parameters): bbaf2n 1.10, brbk7n 0.96, lbax4n 1.07, lbbc2a 1.05, lrwp9a 1.01 (the codec's held-out clip).
+    Coded as absolute parameters: 1.15, 1.29, 1.11, 1.12, 1.15; and with the bursts back to back (one fade for
+    the whole clip) 1.27-1.41."""
     ratios = [row["v2a"] / row["clean"] for row in scores()]
     assert max(ratios) <= V2A_BAR, [f"{r:.2f}" for r in ratios]
 

@@ -17,7 +17,7 @@ from .semantic.codec.runtime import StreamCodec
 from .semantic.codec.streams import MAX_ITEMS, STREAM_IDS, StreamKind, stream_spec, text_to_ids
 
 SEQ_MODULO = 1 << 16
-CODEC_NAME = "semsat-codec-1"  # meta "codec": which wire format the symbols follow
+CODEC_NAME = "semsat-codec-2"  # meta "codec": which wire format the symbols follow (2: face anchored)
 
 
 def semantics_from_pmt(stream: str, vector: pmt.pmt_base) -> npt.NDArray:
