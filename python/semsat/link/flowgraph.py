@@ -46,7 +46,7 @@ from ..semantic_encoder import semantic_encoder, semantics_from_pmt
 from .geometry import LinkGeometry
 from .kb_update_sink import kb_update_sink
 from .link_streams import COUNTED, KB_UPDATE_STREAM, KEYFRAME_STREAM
-from .semantics_to_wire import ClipContext, semantics_to_wire
+from .semantics_to_wire import SUBSCRIBER_JOIN_S, ClipContext, semantics_to_wire
 from .stream_router import stream_router
 from .symbol_counter import symbol_counter
 
@@ -57,7 +57,6 @@ UE_SPEED_KMH = 3.0
 ARQ_ROUNDS = 4
 POLL_S = 0.005
 QUIET_POLLS = 4
-SUBSCRIBER_JOIN_S = 1.0
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,10 @@ CODEC_LABEL = "semsat-link"
 # serves a block's ports one after another, so "done" can overtake queued messages; the process may then
 # exit at once).
 FLUSH_BEFORE_DONE_S = 0.5
+# A ZMQ PUB socket drops what it sends before a subscriber has joined, and a subscriber that connected
+# before the sink bound joins within its reconnect interval (100 ms, retried): a clip that ends sooner than
+# this after the flowgraph started (nothing detected at a very low SNR) waits, so the receiver hears it end.
+SUBSCRIBER_JOIN_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
         self._finished = False
         self._text = ""
         self._handled: Counter[str] = Counter()
+        self._started = time.monotonic()  # set again when the flowgraph starts
         for port in ("in", "keyframes", "finish"):
             self.message_port_register_in(pmt.intern(port))
         self.message_port_register_out(pmt.intern("out"))
@@ -216,7 +221,12 @@ class semantics_to_wire(gr.basic_block):  # noqa: N801 (GNU Radio block naming)
             windows = [self._tokens[stream][k] for k in sorted(self._tokens[stream])]
         return np.concatenate(windows) if windows else np.zeros(0, np.int64)
 
+    def start(self) -> bool:
+        self._started = time.monotonic()
+        return True
+
     def _finish_and_flush(self) -> None:
+        time.sleep(max(0.0, SUBSCRIBER_JOIN_S - (time.monotonic() - self._started)))
         self._finish(pmt.PMT_T)
         time.sleep(FLUSH_BEFORE_DONE_S)
 

@@ -11,7 +11,9 @@ Air time, modelled as a real link would send it: window w's burst b leaves at w 
 BURSTS (plus one random lead per realisation), so the bursts of a window are 250 ms apart and the fading
 process runs on between them (air_time.py: one continuous channel run per clip, idle samples included; the
 receiver is handed only the samples around each frame). NTN-TDL-A: DS 100 ns, UE 3 km/h at 2 GHz (f_D 5.6
-Hz, coherence time ~75 ms), one realisation per clip, REALISATIONS realisations. Over AWGN the bursts go
+Hz, coherence time ~75 ms), one realisation per clip, REALISATIONS realisations (FACE_REALISATIONS for the
+face: its bar sits within a few tenths of a dB of the estimate, and 8 realisations of 3 windows scatter by
+that much: -12.3 to -17.5 dB each at 12 dB). Over AWGN the bursts go
 back to back (the spacing changes nothing there). A burst the demapper does not deliver is decoded as not
 received (every symbol of it with variance MAX_NOISE_VAR), as the semantic_decoder does; lost bursts are
 printed.
@@ -31,6 +33,7 @@ from gnuradio.semsat.semantic.codec.streams import STREAM_IDS
 
 ANALOG = 0  # the mapper's frame type for analog symbols
 REALISATIONS = 8
+FACE_REALISATIONS = 24
 BURSTS = bursts.DEFAULT_BURSTS
 WINDOW_S = 1.0
 RANDOM_LEAD = 700  # random timing: up to this many samples more before the first frame
@@ -107,7 +110,7 @@ def face_nmse(channel: str, esn0_db: float) -> tuple[float, int]:
     truth, anchor = qc.held_out().face_params, qc.kb_anchor(qc.held_out())
     windows = [truth[i : i + qc.WINDOW] for i in range(0, len(truth), qc.WINDOW)]
     sent, got, lost = [], [], 0
-    for seed in range(1, REALISATIONS + 1):
+    for seed in range(1, FACE_REALISATIONS + 1):
         decoded, n_lost = through_phy("face", windows, channel, esn0_db, seed, anchor)
         sent += windows
         got += decoded
@@ -116,7 +119,7 @@ def face_nmse(channel: str, esn0_db: float) -> tuple[float, int]:
     nmse = face_nmse_db(np.concatenate(sent), np.concatenate(got), mean, std)
     print(
         f"face over OFDM, {channel} Es/N0 {esn0_db} dB: NMSE {nmse:.2f} dB, {lost} of "
-        f"{REALISATIONS * len(windows) * BURSTS} bursts lost"
+        f"{FACE_REALISATIONS * len(windows) * BURSTS} bursts lost"
     )
     return nmse, lost
 
@@ -152,17 +155,19 @@ def test_face_over_ofdm_and_awgn_falls_with_snr():
 
 
 def test_face_over_ofdm_and_awgn_meets_the_bar():
-    """-16.39 dB at 12 dB (-16.44 dB at the symbol level, qa_codec.py; -15.01 dB before the face codec
-    trained on the other talking heads' motion too)."""
+    """-17.54 dB at 12 dB (-17.67 dB at the symbol level, qa_codec.py); coded as absolute parameters
+    -16.39 dB, and -15.01 dB before the face codec trained on the other talking heads' motion too."""
     assert face_nmse("awgn", 12.0)[0] <= -15.0
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="NTN-TDL-A at 12 dB, 4 bursts a window: face NMSE -13.71 dB against the -15 dB bar (-16.39 dB "
-    "over AWGN; -13.16 dB before the extra talking heads' motion, -12.6 dB as one frame per window); "
-    "4-burst Rayleigh fading at the symbol level gives -13.36 dB: at 6 symbols a frame the bar asks "
-    "Rayleigh fading, which costs an ideal system ~1.9 dB at 12 dB, to cost under 1.4 dB",
+    reason="NTN-TDL-A at 12 dB, 4 bursts a window: face NMSE -14.66 dB over 24 realisations against the "
+    "-15 dB bar (-17.54 dB over AWGN; seeds 1-8 alone -15.00, 1-32 -14.77: 3 windows a realisation "
+    "scatter from -12.3 to -17.5 dB). Coded as absolute parameters -13.71 dB, before the extra talking "
+    "heads' motion -13.16, as one frame per window -12.6. The fading costs 2.9 dB (AWGN -17.54 -> "
+    "-14.66; 4-burst Rayleigh at the symbol level -14.46) where the bar leaves 2.5 dB; Rayleigh fading "
+    "at 12 dB costs an ideal system at 6 symbols a frame ~1.9 dB",
 )
 def test_face_over_ofdm_and_ntn_tdl_a_meets_the_bar():
     assert face_nmse("tdl", 12.0)[0] <= -15.0
