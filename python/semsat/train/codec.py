@@ -373,7 +373,10 @@ def card_text(
     linear_out = ", plus a linear path from the scaled symbols"
     loss = "MSE in standardized units" if spec.kind is StreamKind.FLOATS else "cross-entropy"
     if spec.name == "face":
-        loss += " over each window's mean square plus one (a wild head turn must not drown lip motion)"
+        loss += (
+            " over each window's mean square plus one (a wild head turn must not drown lip motion), in dB"
+            " (the log of it plus 1e-3: every SNR weighs alike per dB)"
+        )
     fmt = (lambda v: f"{v:.1f}") if spec.name == "face" else (lambda v: f"{100 * v:.2f} %")
     header = "| channel | " + " | ".join(f"{s} dB" for s in SCORE_SNRS_DB) + " |"
     rows = [header, "|---" * (len(SCORE_SNRS_DB) + 1) + "|"]

@@ -53,6 +53,7 @@ BLOCK_FADING_SHARE = 0.5  # of the mix without burst fading
 TRUNCATED_SHARE = 0.15
 LEARNING_RATE = 2e-3
 WEIGHT_DECAY = 1e-4
+LOG_LOSS_FLOOR = 1e-3  # relative error (-30 dB) below which the log loss stops pushing
 
 Sampler = Callable[[np.random.Generator], npt.NDArray]  # one batch of items [B, T, D] or [B, T]
 
@@ -157,11 +158,15 @@ def loss_of(
     if net.spec.kind is StreamKind.FLOATS:
         # In standardized units, so that every dimension weighs alike (as in the NMSE the codec is scored on).
         error = torch.mean(((decoded - items) / net.standardizer.std) ** 2, dim=(1, 2))
-        if relative:
-            # Each window's error over its own mean square (plus one std²): a wild head turn of 10 std must
-            # not drown a GRID window's 1 std of lip motion, yet a still window is not asked for the noise.
-            error = error / (1.0 + torch.mean((items / net.standardizer.std) ** 2, dim=(1, 2)))
-        return torch.mean(error)
+        if not relative:
+            return torch.mean(error)
+        # Each window's error over its own mean square (plus one std²): a wild head turn of 10 std must not
+        # drown a GRID window's 1 std of lip motion, yet a still window is not asked for the noise. Then in
+        # dB (the log), as the NMSE is read: a plain mean is ruled by the low-SNR windows' large errors, and
+        # the log gives a 20 dB window's error the same weight per dB as a 0 dB one's (through OFDM +
+        # NTN-TDL-A at 12 dB it gained 0.7 dB, -14.66 -> -15.33, and 0.9 dB over AWGN).
+        error = error / (1.0 + torch.mean((items / net.standardizer.std) ** 2, dim=(1, 2)))
+        return torch.mean(torch.log(error + LOG_LOSS_FLOOR))
     return torch.nn.functional.cross_entropy(decoded.reshape(-1, net.spec.width), items.reshape(-1))
 
 
