@@ -11,6 +11,7 @@ import pmt
 import pytest
 from gnuradio import blocks, gr
 from gnuradio.semsat.semantic.codec.metrics import face_nmse_db
+from gnuradio.semsat.semantic.codec.qa_codec import kb_anchor
 from gnuradio.semsat.semantic.codec.streams import ids_to_text, text_to_ids
 from gnuradio.semsat.semantic.features import FEATURES_CACHE
 from gnuradio.semsat.semantic_decoder import semantic_decoder
@@ -53,11 +54,6 @@ def grid_clips():
 
 def held_out():
     return next(f for f in grid_clips() if Path(f.source).stem == HELD_OUT)
-
-
-def kb_anchor(features) -> list[float]:
-    """The reference parameters a KB record of the clip holds (its first face): semsat-link's anchor."""
-    return features.face_params[np.flatnonzero(features.face_found)[0]].tolist()
 
 
 def run_link(
@@ -108,7 +104,7 @@ def test_face_windows_through_flowgraph_with_a_lost_pdu():
     # Burst 2 of window 0 and all of window 1 are lost: window 0 is decoded from its other three bursts when
     # window 2 begins, window 1 is concealed.
     outputs, encoder, decoder = run_link(
-        "face", [bad, msg], 3, snr_db=12, lose={2, 4, 5, 6, 7}, tx_anchor=kb_anchor(features)
+        "face", [bad, msg], 3, snr_db=12, lose={2, 4, 5, 6, 7}, tx_anchor=kb_anchor(features).tolist()
     )
     assert encoder.encoded() == 3 and encoder.dropped() == 1
     metas = [meta_of(m) for m in outputs]
@@ -186,7 +182,7 @@ def test_the_decoder_adds_back_the_anchor_it_is_given():
     params = features.face_params[:25]
     meta = pmt.dict_add(pmt.make_dict(), pmt.intern("clip"), pmt.intern(HELD_OUT))
     msg = pmt.cons(meta, pmt.init_f32vector(params.size, params.reshape(-1)))
-    anchor = np.asarray(kb_anchor(features), np.float32)
+    anchor = kb_anchor(features).astype(np.float32)
     shift = np.linspace(-0.05, 0.05, 12).astype(np.float32)
     runs = [
         run_link("face", [msg], 1, snr_db=30, lose=set(), tx_anchor=anchor.tolist(), anchor=rx.tolist())[0]

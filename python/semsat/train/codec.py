@@ -39,6 +39,7 @@ from ..semantic.codec.streams import (
 from ..semantic.extract.phonemes import phone_id, strip_stress
 from ..semantic.extract.pronunciation import pronounce
 from ..semantic.features import FACE_PARAMS, ClipFeatures
+from ..semantic.kb.reference import reference_index
 from .a2f import cached_grid_features
 from .face_tracks import cached_face_tracks
 from .media_argument import add_cache_argument, add_media_argument
@@ -75,6 +76,7 @@ class Corpus:
     train_face: list[npt.NDArray[np.float32]]  # [T, 12] per training clip
     extra_face: list[npt.NDArray[np.float32]]  # [T, 12] per non-GRID clip (face_tracks.py): motion only
     test_face: npt.NDArray[np.float32]  # [T, 12] of the held-out clip
+    test_anchor: npt.NDArray[np.float32]  # [12]: its KB record's reference parameters, the face's anchor
     train_phones: list[npt.NDArray[np.int64]]
     test_phones: list[npt.NDArray[np.int64]]
     train_durations: list[npt.NDArray[np.int64]]
@@ -112,6 +114,7 @@ def load_corpus(media: Path, cache: Path) -> Corpus:
         train_face=[f.face_params for f in train],
         extra_face=cached_face_tracks(media, cache),
         test_face=test[0].face_params,
+        test_anchor=test[0].face_params[reference_index(test[0])],
         train_phones=[f.phonemes.astype(np.int64) for f in train],
         test_phones=[test[0].phonemes.astype(np.int64)] + [transcript_phones(t) for t in speech],
         train_durations=[f.durations.astype(np.int64) for f in train],
@@ -314,8 +317,7 @@ def score_stream(codec: StreamCodec, corpus: Corpus, channel: str, snr_db: float
     rng = np.random.default_rng(SEED + 1)
     spec = codec.spec
     truths, decoded = [], []
-    # The face relative to the held-out clip's first frame: the reference parameters its KB record holds.
-    anchor = corpus.test_face[0] if codec.default_anchor is not None else None
+    anchor = corpus.test_anchor if codec.default_anchor is not None else None
     for window in test_windows(spec, corpus):
         symbols = codec.encode(window, anchor=anchor)
         for _ in range(draws):

@@ -23,6 +23,7 @@ from gnuradio.semsat.semantic.codec.streams import text_to_ids
 from gnuradio.semsat.semantic.extract.phonemes import phone_id
 from gnuradio.semsat.semantic.extract.pronunciation import pronounce
 from gnuradio.semsat.semantic.features import FEATURES_CACHE, ClipFeatures
+from gnuradio.semsat.semantic.kb import reference_index
 from gnuradio.semsat.testing_media import require_media
 from gnuradio.semsat.train.a2f import cached_grid_features
 
@@ -47,8 +48,8 @@ def held_out() -> ClipFeatures:
 
 
 def kb_anchor(features: ClipFeatures) -> np.ndarray:
-    """The reference parameters a KB record of the clip holds (kb.reference_record: its first face)."""
-    return features.face_params[np.flatnonzero(features.face_found)[0]]
+    """The reference parameters a KB record of the clip holds: semsat-link's face anchor."""
+    return features.face_params[reference_index(features)]
 
 
 def training_stats() -> tuple[np.ndarray, np.ndarray]:

@@ -61,6 +61,15 @@ def renderer_assets(
     return RendererAssets(mouth, eyes, hair)
 
 
+def reference_index(features: ClipFeatures) -> int:
+    """The frame a record of the clip takes as its reference: the first with a face (ValueError if none).
+    Its face parameters are the record's ``reference_params``, the face codec's anchor at both ends."""
+    found = np.flatnonzero(features.face_found)
+    if found.size == 0:
+        raise ValueError(f"no face found in {features.source or features.speaker!r}: nothing to send")
+    return int(found[0])
+
+
 def reference_record(
     features: ClipFeatures, frames_256: npt.NDArray[np.uint8], voice: dict[str, Any] | None = None
 ) -> IdentityRecord:
@@ -74,12 +83,10 @@ def reference_record(
         raise ValueError(
             f"features of {features.source or features.speaker!r} have no mesh468 for the renderer"
         )
+    reference = reference_index(features)
     found = np.flatnonzero(features.face_found)
-    if found.size == 0:
-        raise ValueError(f"no face found in {features.source or features.speaker!r}: nothing to send")
     meshes = features.mesh468[found]
     assets = renderer_assets(frames[found], meshes, features.face_params[found], 0)
-    reference = int(found[0])
     mouth = None if assets.open_mouth is None else int(found[assets.open_mouth])
     eyes = None if assets.closed_eyes is None else int(found[assets.closed_eyes])
     return IdentityRecord(
