@@ -2,10 +2,11 @@
 
 The bytes are what update_cost.update_symbols prices: the reference (and open-mouth and closed-eye) frames
 as JPEG q 85, the 12 reference parameters and the hair-follow share as float32, the meshes and the identity
-embedding as float16, the voice profile as compact JSON and the speaker handle, behind a JSON table of
-contents. Each packet carries ``PACKET_HEADER`` (update id, packet index, packet count) and up to
-``PACKET_BYTES`` of the update; the digital path adds its CRC-32 and LDPC, so a packet arrives whole or not
-at all. The receiver rebuilds the record only from every packet of one update id (``UpdateAssembler``).
+embedding as float16, the texture offsets as scaled int8, the voice profile as compact JSON and the
+speaker handle, behind a JSON table of contents. Each packet carries ``PACKET_HEADER`` (update id, packet
+index, packet count) and up to ``PACKET_BYTES`` of the update; the digital path adds its CRC-32 and LDPC,
+so a packet arrives whole or not at all. The receiver rebuilds the record only from every packet of one
+update id (``UpdateAssembler``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..semantic.kb.record import (
     PARAMS_SHAPE,
     IdentityRecord,
 )
-from ..semantic.kb.update_cost import decode_jpeg, encode_jpeg
+from ..semantic.kb.update_cost import decode_jpeg, decode_offsets, encode_jpeg, encode_offsets
 
 PACKET_BYTES = 1500
 PACKET_HEADER = struct.Struct("<HHH")  # update id, packet index, packet count
@@ -43,6 +44,8 @@ def _parts(record: IdentityRecord) -> dict[str, bytes]:
             parts[f"{pair}_mesh"] = mesh.astype("<f2").tobytes()
     if record.hair_follow is not None:
         parts["hair_follow"] = np.float32(record.hair_follow).astype("<f4").tobytes()
+    if record.texture_offsets is not None:
+        parts["texture_offsets"] = encode_offsets(record.texture_offsets)
     if record.voice is not None:
         parts["voice"] = json.dumps(record.voice, separators=(",", ":")).encode()
     return parts
@@ -79,6 +82,7 @@ def record_from_bytes(data: bytes) -> IdentityRecord:
             if f"{pair}_{kind}" in parts
         }
         hair = parts.get("hair_follow")
+        texture = parts.get("texture_offsets")
         return IdentityRecord(
             speaker=str(contents["speaker"]),
             reference_frame=decode_jpeg(parts["reference_frame"]),
@@ -86,6 +90,7 @@ def record_from_bytes(data: bytes) -> IdentityRecord:
             reference_params=np.frombuffer(parts["reference_params"], "<f4").reshape(PARAMS_SHAPE).copy(),
             embedding=np.frombuffer(parts["embedding"], "<f2").reshape(EMBEDDING_SHAPE).astype(np.float32),
             hair_follow=None if hair is None else float(np.frombuffer(hair, "<f4")[0]),
+            texture_offsets=None if texture is None else decode_offsets(texture),
             **optional,
             voice=json.loads(parts["voice"]) if "voice" in parts else None,
         ).validate()

@@ -25,6 +25,7 @@ from ..semantic.generate.mesh_topology import DEFAULT_HAIR_FOLLOW
 from ..semantic.generate.render import Renderer
 from ..semantic.generate.speech_a2v import synthesize_a2v
 from ..semantic.generate.speech_v2a import synthesize_v2a
+from ..semantic.generate.texture_fit import frame_texture_offsets
 from ..semantic.generate.viseme import VisemeTable, viseme_face_params
 from ..semantic.generate.voice_profile import VoiceProfile, default_voice_profile
 from ..semantic.kb import KnowledgeBase
@@ -52,6 +53,7 @@ class SpeakerModels:
         self.reference_mesh = record.reference_mesh
         self.meshes = MeshModel.from_reference(record.reference_mesh, record.reference_params)
         self.reference_params = record.reference_params
+        self.texture_offsets = record.texture_offsets
         self.voice = VoiceProfile.from_dict(record.voice) if record.voice else default_voice_profile()
 
     def render(
@@ -63,7 +65,12 @@ class SpeakerModels:
         if eyelids is not None and self.closed_eye_mesh is not None:
             closures = eye_closure(eyelids, self.reference_mesh, self.closed_eye_mesh)
         meshes = self.meshes.meshes(face_params)
-        return np.stack([self.renderer.render(m, c) for m, c in zip(meshes, closures, strict=True)])
+        offsets = frame_texture_offsets(self.texture_offsets, face_params, self.reference_params)
+        if offsets is None:
+            offsets = [None] * len(meshes)
+        return np.stack(
+            [self.renderer.render(*frame) for frame in zip(meshes, closures, offsets, strict=True)]
+        )
 
 
 def fit_length(audio: npt.NDArray[np.float32], n_frames: int, fps: float) -> npt.NDArray[np.float32]:

@@ -23,6 +23,7 @@ from gnuradio.semsat.semantic.extract.face import FaceSemantics, extract_face
 from gnuradio.semsat.semantic.generate.eyes import eye_closure
 from gnuradio.semsat.semantic.generate.mesh_from_params import MeshModel
 from gnuradio.semsat.semantic.generate.render import render_frames
+from gnuradio.semsat.semantic.generate.texture_fit import frame_texture_offsets
 from gnuradio.semsat.semantic.kb.reference import renderer_assets
 from gnuradio.semsat.testing_media import GRID_CLIPS, WILD_CLIPS, require_media
 
@@ -64,9 +65,9 @@ def case(name: str) -> Case:
 
 @cache
 def v2a_render(name: str, with_mouth: bool = True) -> npt.NDArray[np.uint8]:
-    """The V2A video: frame 0 as the KB reference with the KB record's open-mouth and closed-eye frames and
-    hair-follow share (kb/reference.py), meshes rebuilt from the transmitted parameters, eyes closing by the
-    transmitted eyelid openings."""
+    """The V2A video: frame 0 as the KB reference with the KB record's open-mouth and closed-eye frames,
+    hair-follow share and texture offsets (kb/reference.py), meshes rebuilt from the transmitted parameters,
+    eyes closing by the transmitted eyelid openings."""
     c = case(name)
     meshes, params = c.face.mesh468, c.face.face_params
     assets = renderer_assets(c.crops, meshes, params, REFERENCE)
@@ -78,8 +79,16 @@ def v2a_render(name: str, with_mouth: bool = True) -> npt.NDArray[np.uint8]:
         closed_eyes = (c.crops[assets.closed_eyes], meshes[assets.closed_eyes])
         closures = eye_closure(eyelid_opening(meshes), meshes[REFERENCE], meshes[assets.closed_eyes])
     targets = MeshModel.from_reference(meshes[REFERENCE], params[REFERENCE]).meshes(params)
+    offsets = frame_texture_offsets(assets.texture_offsets, params, params[REFERENCE])
     return render_frames(
-        c.crops[REFERENCE], meshes[REFERENCE], targets, open_mouth, closed_eyes, closures, assets.hair_follow
+        c.crops[REFERENCE],
+        meshes[REFERENCE],
+        targets,
+        open_mouth,
+        closed_eyes,
+        closures,
+        assets.hair_follow,
+        offsets,
     )
 
 

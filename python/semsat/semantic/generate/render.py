@@ -6,7 +6,8 @@ background move smoothly and every pixel is written. Face triangles are drawn ba
 depth), so a turned head's far side is hidden behind its near side instead of smeared over it. Per frame:
 one triangle-id raster, one affine per triangle, one ``cv2.remap`` (render_warp.py); then the mouth
 interior from an open-mouth frame (mouth.py) and closed eyelids from a closed-eye frame by the frame's eye
-closure (eyes.py), when those frames are given.
+closure (eyes.py), when those frames are given. A frame's ``texture_offset`` (texture_fit.py) moves the
+points where the reference is sampled off the reference mesh, to where its texture actually lies.
 """
 
 from __future__ import annotations
@@ -60,26 +61,46 @@ class Renderer:
         if not 0.0 <= hair_follow <= 1.0:
             raise ValueError(f"hair_follow must lie in [0, 1], got {hair_follow}")
         self._follow = anchor_follow(hair_follow)
-        self._source = np.concatenate([self._reference, self._anchors])
         self._background = background_triangles(mesh, self._anchors)
         self._face = face_triangles()
         self._mouth = MouthFiller(*open_mouth) if open_mouth is not None else None
         self._eyes = EyeFiller(*closed_eyes) if closed_eyes is not None else None
 
-    def render(self, target_mesh: npt.ArrayLike, eye_closure: float = 0.0) -> npt.NDArray[np.uint8]:
+    @property
+    def reference_points(self) -> npt.NDArray[np.float64]:
+        """The reference mesh's points [468, 2] in the reference frame (crop pixels)."""
+        return self._reference
+
+    def render(
+        self,
+        target_mesh: npt.ArrayLike,
+        eye_closure: float = 0.0,
+        texture_offset: npt.ArrayLike | None = None,
+    ) -> npt.NDArray[np.uint8]:
         """One frame [S, S, 3] showing the reference posed and shaped like ``target_mesh`` [468, 3], its eyes
-        ``eye_closure`` (0 open as the reference's, 1 as the closed-eye frame's) closed."""
+        ``eye_closure`` (0 open as the reference's, 1 as the closed-eye frame's) closed, its texture sampled
+        at the reference points plus ``texture_offset`` [468, 2] (None: at the reference points)."""
         mesh = np.asarray(target_mesh, dtype=np.float64)
         if mesh.shape != (N_MESH, 3) or not np.isfinite(mesh).all():
             raise ValueError(f"need a finite target mesh [{N_MESH}, 3], got {mesh.shape}")
-        motion = similarity_2d(self._reference, mesh[:, :2])
+        reference = self._reference
+        if texture_offset is not None:
+            offset = np.asarray(texture_offset, dtype=np.float64)
+            if offset.shape != (N_MESH, 2) or not np.isfinite(offset).all():
+                raise ValueError(f"need a finite texture offset [{N_MESH}, 2], got {offset.shape}")
+            reference = reference + offset
+        motion = similarity_2d(reference, mesh[:, :2])
         moved = self._anchors @ motion[:, :2].T + motion[:, 2]
         anchors = self._anchors + self._follow[:, None] * (moved - self._anchors)
         target = np.concatenate([mesh[:, :2], anchors])
         depth = mesh[self._face, 2].mean(axis=1)
         triangles = np.concatenate([self._background, self._face[np.argsort(-depth, kind="stable")]])
         map_x, map_y = warp_maps(
-            target, self._source, triangles, (self._size, self._size), invert_affine(motion)
+            target,
+            np.concatenate([reference, self._anchors]),
+            triangles,
+            (self._size, self._size),
+            invert_affine(motion),
         )
         image = cv2.remap(self._frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         if self._mouth is not None:
@@ -97,8 +118,10 @@ def render_frames(
     closed_eyes: ClosedEyes | None = None,
     eye_closures: npt.ArrayLike | None = None,
     hair_follow: float = DEFAULT_HAIR_FOLLOW,
+    texture_offsets: npt.ArrayLike | None = None,
 ) -> npt.NDArray[np.uint8]:
-    """Frames uint8 [T, S, S, 3] of the reference warped to each target mesh [T, 468, 3];
+    """Frames uint8 [T, S, S, 3] of the reference warped to each target mesh [T, 468, 3], its texture
+    sampled at the reference points plus ``texture_offsets`` [T, 468, 2] when given;
     ``open_mouth`` = (frame, mesh) of the same speaker with the mouth open fills the mouth interior,
     ``closed_eyes`` = (frame, mesh) with the eyes closed blends in by ``eye_closures`` [T] (Renderer)."""
     renderer = Renderer(reference_frame, reference_mesh, open_mouth, closed_eyes, hair_follow)
@@ -108,8 +131,11 @@ def render_frames(
     closures = np.zeros(len(meshes)) if eye_closures is None else np.asarray(eye_closures, dtype=np.float64)
     if closures.shape != (len(meshes),):
         raise ValueError(f"need one eye closure per target mesh, got {closures.shape} for {len(meshes)}")
+    offsets = [None] * len(meshes) if texture_offsets is None else np.asarray(texture_offsets, np.float64)
+    if len(offsets) != len(meshes):
+        raise ValueError(f"need one texture offset per target mesh, got {len(offsets)} for {len(meshes)}")
     return (
-        np.stack([renderer.render(m, c) for m, c in zip(meshes, closures, strict=True)])
+        np.stack([renderer.render(*frame) for frame in zip(meshes, closures, offsets, strict=True)])
         if len(meshes)
         else np.zeros((0, *reference_frame.shape), np.uint8)
     )

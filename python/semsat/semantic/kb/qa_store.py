@@ -33,6 +33,7 @@ def make_record(speaker: str = "V3", seed: int = 0, open_mouth: bool = True) -> 
         closed_eye_frame=frame() if open_mouth else None,
         closed_eye_mesh=mesh() if open_mouth else None,
         hair_follow=1.0 if open_mouth else None,
+        texture_offsets=rng.normal(0, 1, (7, 468, 2)).astype(np.float32) if open_mouth else None,
         voice={"median_f0_hz": 118.5, "rate_phones_per_s": 11.2, "envelope": [0.1, -0.2]},
     )
 
@@ -47,6 +48,8 @@ def assert_same(stored: IdentityRecord, original: IdentityRecord) -> None:
             got, want = getattr(stored, f"{pair}_{part}"), getattr(original, f"{pair}_{part}")
             assert (got is None and want is None) or np.array_equal(got, want), f"{pair}_{part}"
     assert stored.hair_follow == original.hair_follow
+    got, want = stored.texture_offsets, original.texture_offsets
+    assert (got is None and want is None) or np.array_equal(got, want), "texture_offsets"
 
 
 def test_round_trip_is_bit_exact(tmp_path: Path) -> None:
@@ -109,7 +112,8 @@ def test_corrupted_or_foreign_files_are_refused_naming_the_file(tmp_path: Path) 
 
 
 def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> None:
-    """A file written before the closed-eye frame and hair share existed (schema 1, its exact layout)."""
+    """A file written before the closed-eye frame and hair share existed (schema 1, its exact layout) is
+    upgraded through schema 2 to 3 (texture offsets)."""
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -124,7 +128,13 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> No
         )
     record = make_record("V3")
     old = IdentityRecord(
-        **{**record.__dict__, "closed_eye_frame": None, "closed_eye_mesh": None, "hair_follow": None}
+        **{
+            **record.__dict__,
+            "closed_eye_frame": None,
+            "closed_eye_mesh": None,
+            "hair_follow": None,
+            "texture_offsets": None,
+        }
     )
     with KnowledgeBase(tmp_path / "new.sqlite") as kb:  # the schema-1 row of the record, from a schema-2 row
         kb.put(old)
@@ -138,7 +148,7 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> No
         kb.put(record)
         assert_same(kb.get("V3"), record)
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
 
 
 def test_a_corrupted_record_is_refused_naming_file_and_speaker(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 A record holds the 256x256 reference crop with its mediapipe mesh and face parameters, optionally an
 open-mouth crop with its mesh (the renderer's mouth interior) and a closed-eye crop with its mesh (blinks),
-the share of the head's motion the hair above the face follows (None: the renderer's default), the dlib
+the share of the head's motion the hair above the face follows (None: the renderer's default), the texture
+offsets the transmitter fitted for the renderer (generate/texture_fit.py; None: none), the dlib
 identity embedding and the speaker's voice profile (the speech side's ``VoiceProfile.to_dict()``, any
 JSON-able dict). ``version`` counts the updates of the speaker (1 = first contact) and is assigned by the
 store; ``updated_at`` is Unix time (s).
@@ -21,6 +22,7 @@ FRAME_SHAPE = (256, 256, 3)
 MESH_SHAPE = (468, 3)
 PARAMS_SHAPE = (12,)
 EMBEDDING_SHAPE = (128,)
+TEXTURE_OFFSETS_SHAPE = (7, 468, 2)
 OPTIONAL_PAIRS = ("open_mouth", "closed_eye")  # each an optional (frame, mesh) pair
 
 
@@ -40,6 +42,7 @@ class IdentityRecord:
     closed_eye_frame: npt.NDArray[np.uint8] | None = None  # [256, 256, 3] RGB
     closed_eye_mesh: npt.NDArray[np.float32] | None = None  # [468, 3]
     hair_follow: float | None = None  # in [0, 1]; generate/mesh_topology.py
+    texture_offsets: npt.NDArray[np.float32] | None = None  # [7, 468, 2]; generate/texture_fit.py
     voice: dict[str, Any] | None = None
     version: int = 0  # 0 until stored
     updated_at: float = 0.0
@@ -65,9 +68,10 @@ def _problems(record: IdentityRecord) -> list[str]:
         ("open_mouth_mesh", record.open_mouth_mesh, MESH_SHAPE, np.float32),
         ("closed_eye_frame", record.closed_eye_frame, FRAME_SHAPE, np.uint8),
         ("closed_eye_mesh", record.closed_eye_mesh, MESH_SHAPE, np.float32),
+        ("texture_offsets", record.texture_offsets, TEXTURE_OFFSETS_SHAPE, np.float32),
     ]
     for name, value, shape, dtype in arrays:
-        if value is None and name.startswith(OPTIONAL_PAIRS):
+        if value is None and (name.startswith(OPTIONAL_PAIRS) or name == "texture_offsets"):
             continue
         if not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != dtype:
             got = (

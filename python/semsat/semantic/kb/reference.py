@@ -6,8 +6,8 @@ The reference is the clip's first frame with a face (what the transmitter holds 
 open mouth (generate/mouth.py), provided the mouth opens at least ``OPEN_MOUTH_MARGIN`` wider than the
 reference somewhere in the clip (expression coefficient 0; the development clips reach 0.1-0.45 above their
 first frame); otherwise there is none. The closed-eye frame, for blinks, is the clip's narrowest eyes when
-they close enough (generate/eyes.py). ``hair_follow`` is chosen by rendering the clip as the receiver will
-(generate/hair_follow.py).
+they close enough (generate/eyes.py). ``hair_follow`` is chosen, and the texture offsets are fitted, by
+rendering the clip as the receiver will (generate/hair_follow.py, generate/texture_fit.py).
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from ..extract.eyelids import eyelid_opening
 from ..features import ClipFeatures
 from ..generate.eyes import eye_closure, select_closed_eye_frame
 from ..generate.hair_follow import choose_hair_follow
-from ..generate.mesh_from_params import MeshModel
+from ..generate.mesh_from_params import EXPRESSION, MeshModel
 from ..generate.mouth import select_open_mouth_frame
+from ..generate.render import Renderer
+from ..generate.texture_fit import fit_texture_offsets
 from .record import FRAME_SHAPE, IdentityRecord
 
 OPEN_MOUTH_MARGIN = 0.1
@@ -37,6 +39,7 @@ class RendererAssets:
     open_mouth: int | None
     closed_eyes: int | None
     hair_follow: float
+    texture_offsets: npt.NDArray[np.float32] | None
 
 
 def renderer_assets(
@@ -45,8 +48,9 @@ def renderer_assets(
     face_params: npt.NDArray[np.float32],
     reference: int,
 ) -> RendererAssets:
-    """The open-mouth and closed-eye frames and the hair-follow share for a clip's 256x256 crops [T, ...],
-    meshes [T, 468, 3] and face parameters [T, 12], given its reference frame index (module docstring)."""
+    """The open-mouth and closed-eye frames, the hair-follow share and the texture offsets for a clip's
+    256x256 crops [T, ...], meshes [T, 468, 3] and face parameters [T, 12], given its reference frame
+    index (module docstring)."""
     opening = face_params[:, MOUTH_OPENING]
     has_open = opening.max() - opening[reference] >= OPEN_MOUTH_MARGIN
     mouth = select_open_mouth_frame(meshes, frames) if has_open else None
@@ -58,7 +62,10 @@ def renderer_assets(
     hair = choose_hair_follow(
         frames[reference], meshes[reference], targets, frames, open_mouth, closed_eyes, closures
     )
-    return RendererAssets(mouth, eyes, hair)
+    renderer = Renderer(frames[reference], meshes[reference], open_mouth, closed_eyes, hair)
+    changes = face_params[:, EXPRESSION] - face_params[reference, EXPRESSION]
+    texture = fit_texture_offsets(renderer, targets, changes, frames, closures)
+    return RendererAssets(mouth, eyes, hair, texture)
 
 
 def reference_index(features: ClipFeatures) -> int:
@@ -100,5 +107,6 @@ def reference_record(
         closed_eye_frame=None if eyes is None else frames[eyes].copy(),
         closed_eye_mesh=None if eyes is None else features.mesh468[eyes].astype(np.float32),
         hair_follow=assets.hair_follow,
+        texture_offsets=assets.texture_offsets,
         voice=voice,
     ).validate()

@@ -1,7 +1,7 @@
 """The knowledge base: one SQLite file per end holding every identity record and its update history.
 
 Both ends (transmitter and receiver) keep one; they stay equal because every update the transmitter stores
-is also sent over the digital path. Layout (``SCHEMA_VERSION`` 2):
+is also sent over the digital path. Layout (``SCHEMA_VERSION`` 3):
 
 - ``meta(key, value)``: ``application`` = ``gr-semsat-kb``, ``schema_version``.
 - ``identities(speaker, version, updated_at, ...)``: one row per stored version of a speaker, primary key
@@ -9,6 +9,7 @@ is also sent over the digital path. Layout (``SCHEMA_VERSION`` 2):
 
 Schema 2 added the closed-eye frame and mesh and the hair-follow share; a schema-1 file is upgraded in place
 on opening (the new columns stay NULL for its records: no blink frame, the renderer's default hair motion).
+Schema 3 added the texture offsets (NULL for older records: the renderer samples at the mesh).
 
 Several processes may share a file: it runs in WAL mode (readers never block the writer), writes are
 ``BEGIN IMMEDIATE`` transactions and a busy file is waited on for up to ``BUSY_TIMEOUT_S``. A file that is
@@ -28,9 +29,16 @@ from types import TracebackType
 from typing import Any
 
 from .blobs import BlobError, blob_to_floats, floats_to_blob, frame_to_png, png_to_frame
-from .record import EMBEDDING_SHAPE, FRAME_SHAPE, MESH_SHAPE, PARAMS_SHAPE, IdentityRecord
+from .record import (
+    EMBEDDING_SHAPE,
+    FRAME_SHAPE,
+    MESH_SHAPE,
+    PARAMS_SHAPE,
+    TEXTURE_OFFSETS_SHAPE,
+    IdentityRecord,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION = "gr-semsat-kb"
 BUSY_TIMEOUT_S = 30.0
 
@@ -50,12 +58,14 @@ _SCHEMA = (
     hair_follow REAL,
     embedding BLOB NOT NULL,
     voice TEXT,
+    texture_offsets BLOB,
     PRIMARY KEY (speaker, version)
     )""",
 )
 _COLUMNS = (
     "speaker, version, updated_at, reference_frame, reference_mesh, reference_params, "
-    "open_mouth_frame, open_mouth_mesh, closed_eye_frame, closed_eye_mesh, hair_follow, embedding, voice"
+    "open_mouth_frame, open_mouth_mesh, closed_eye_frame, closed_eye_mesh, hair_follow, embedding, voice, "
+    "texture_offsets"
 )
 # Schema upgrades: the statements that take a file from the key's schema to the next.
 _UPGRADES = {
@@ -64,6 +74,7 @@ _UPGRADES = {
         "ALTER TABLE identities ADD COLUMN closed_eye_mesh BLOB",
         "ALTER TABLE identities ADD COLUMN hair_follow REAL",
     ),
+    2: ("ALTER TABLE identities ADD COLUMN texture_offsets BLOB",),
 }
 
 
@@ -217,12 +228,13 @@ def _row(record: IdentityRecord) -> tuple[Any, ...]:
         record.hair_follow,
         floats_to_blob(record.embedding),
         None if record.voice is None else json.dumps(record.voice, allow_nan=False),
+        None if record.texture_offsets is None else floats_to_blob(record.texture_offsets),
     )
 
 
 def _record(row: tuple[Any, ...]) -> IdentityRecord:
     speaker, version, updated_at, frame, mesh, params, mouth_frame, mouth_mesh = row[:8]
-    eye_frame, eye_mesh, hair_follow, embedding, voice = row[8:]
+    eye_frame, eye_mesh, hair_follow, embedding, voice, texture = row[8:]
     return IdentityRecord(
         speaker=speaker,
         version=int(version),
@@ -235,6 +247,7 @@ def _record(row: tuple[Any, ...]) -> IdentityRecord:
         closed_eye_frame=None if eye_frame is None else png_to_frame(eye_frame, FRAME_SHAPE),
         closed_eye_mesh=None if eye_mesh is None else blob_to_floats(eye_mesh, MESH_SHAPE),
         hair_follow=None if hair_follow is None else float(hair_follow),
+        texture_offsets=None if texture is None else blob_to_floats(texture, TEXTURE_OFFSETS_SHAPE),
         embedding=blob_to_floats(embedding, EMBEDDING_SHAPE),
         voice=None if voice is None else json.loads(voice),
     ).validate()

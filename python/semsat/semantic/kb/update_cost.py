@@ -4,8 +4,9 @@ Codec: JPEG at quality ``JPEG_QUALITY`` 85 through OpenCV (libjpeg), for the ref
 the open-mouth and closed-eye frames when there are. JPEG decodes everywhere, is fast, and at q=85 a 256x256
 face crop costs ~10-20 kB at ~38-42 dB PSNR; WebP would save some bytes but AVIF is not in this OpenCV build.
 Side information travels beside the images: the 12 reference parameters (float32), the meshes and the
-identity embedding as float16, the hair-follow share (float32), the voice profile as compact UTF-8 JSON
-and the speaker handle.
+identity embedding as float16, the hair-follow share (float32), the texture offsets as int8 with one
+float32 scale per row (``encode_offsets``: 6,580 bytes, steps of at most 1/127 of a row's largest offset),
+the voice profile as compact UTF-8 JSON and the speaker handle.
 
 The digital path (DESIGN.md: LDPC + Gray QAM behind a BPSK PL header) adds an update header of
 ``HEADER_BYTES`` (speaker id, version, part lengths, codec) and a CRC-32, then:
@@ -23,7 +24,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from .record import IdentityRecord
+from .record import TEXTURE_OFFSETS_SHAPE, IdentityRecord
 
 JPEG_QUALITY = 85
 HEADER_BYTES = 16
@@ -62,9 +63,27 @@ def decode_jpeg(data: bytes) -> npt.NDArray[np.uint8]:
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
+def encode_offsets(offsets: npt.NDArray[np.float32]) -> bytes:
+    """Texture offsets [7, 468, 2] as one float32 scale per row, then int8 values (row / scale)."""
+    rows = np.asarray(offsets, dtype=np.float32).reshape(TEXTURE_OFFSETS_SHAPE[0], -1)
+    scales = np.maximum(np.abs(rows).max(axis=1), np.finfo(np.float32).tiny) / 127
+    values = np.round(rows / scales[:, None]).astype(np.int8)
+    return scales.astype("<f4").tobytes() + values.tobytes()
+
+
+def decode_offsets(data: bytes) -> npt.NDArray[np.float32]:
+    n_rows = TEXTURE_OFFSETS_SHAPE[0]
+    if len(data) != n_rows * 4 + int(np.prod(TEXTURE_OFFSETS_SHAPE)):
+        raise ValueError(f"texture offsets of {TEXTURE_OFFSETS_SHAPE} cannot be {len(data)} bytes")
+    scales = np.frombuffer(data[: n_rows * 4], "<f4")
+    values = np.frombuffer(data[n_rows * 4 :], np.int8).reshape(n_rows, -1)
+    return (values * scales[:, None]).reshape(TEXTURE_OFFSETS_SHAPE).astype(np.float32)
+
+
 def as_received(record: IdentityRecord, quality: int = JPEG_QUALITY) -> IdentityRecord:
-    """The record as the receiver decodes it (frames through the JPEG codec): what both ends should store,
-    so that the transmitter's own reconstruction (policy L1) sees the receiver's reference."""
+    """The record as the receiver decodes it (frames through the JPEG codec, texture offsets through their
+    int8 coding): what both ends should store, so that the transmitter's own reconstruction (policy L1) sees
+    the receiver's reference."""
 
     def through_jpeg(frame: npt.NDArray[np.uint8] | None) -> npt.NDArray[np.uint8] | None:
         return None if frame is None else decode_jpeg(encode_jpeg(frame, quality))
@@ -74,6 +93,9 @@ def as_received(record: IdentityRecord, quality: int = JPEG_QUALITY) -> Identity
         reference_frame=through_jpeg(record.reference_frame),
         open_mouth_frame=through_jpeg(record.open_mouth_frame),
         closed_eye_frame=through_jpeg(record.closed_eye_frame),
+        texture_offsets=None
+        if record.texture_offsets is None
+        else decode_offsets(encode_offsets(record.texture_offsets)),
     )
 
 
@@ -103,6 +125,7 @@ def _side_bytes(record: IdentityRecord) -> int:
         + sum(mesh.astype(np.float16).nbytes for mesh in meshes)
         + record.embedding.astype(np.float16).nbytes
         + (0 if record.hair_follow is None else np.float32().nbytes)
+        + (0 if record.texture_offsets is None else len(encode_offsets(record.texture_offsets)))
         + len(voice)
         + len(record.speaker.encode())
     )

@@ -1,0 +1,135 @@
+"""The transmitter's fit of where the reference frame's texture lies under each mesh point: analysis by
+synthesis with optical flow.
+
+mediapipe's mesh follows the face's shape, not its texture: against the reference, a speaker's jaw line,
+lips and brows move a pixel or two more or less than the mesh points that carry them, and the reference's
+own mesh is off by as much (dlib's 68 landmarks of the GRID originals and of renders of their TRUE meshes
+differ by 0.78-0.96 px, an mp4 round trip of the originals by 0.32-0.40). The transmitter holds the clip, so
+it renders it as the receiver will, measures with dense optical flow (OpenCV's DIS) where the content at
+each mesh point of the original lies in the render, takes that shift back into the reference frame, and
+fits it per point as a constant plus a linear function of the expression coefficients' change from the
+reference (ridge regression over up to ``MAX_FRAMES`` frames; a few rounds, each rendering with the last
+fit). The record carries the
+result ``offsets`` [1 + 6, 468, 2] (pixels; pixels per unit coefficient): the receiver samples the
+reference at mesh + offset (``texture_offset``). A fit whose renders are not closer to the originals (mean
+squared error) than the plain mesh's is dropped.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from ..extract.expression_model import N_COEFFICIENTS
+from .mesh_topology import N_MESH
+from .render import Renderer
+from .render_warp import similarity_2d
+
+OFFSET_SHAPE = (1 + N_COEFFICIENTS, N_MESH, 2)
+ROUNDS = 3  # the third round moves the points by < 0.1 px on the GRID clips
+MAX_FRAMES = 100  # longer clips are fitted on this many evenly spaced frames (the fit costs ~50 ms a frame)
+RIDGE = 0.03  # on the coefficient changes (a clip spans ~0.5-2 units); the constant is not penalised
+
+
+def texture_offset(offsets: npt.ArrayLike, coefficient_change: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """The offsets [468, 2] of one frame whose expression coefficients differ from the reference's by
+    ``coefficient_change`` [6]."""
+    table = np.asarray(offsets, dtype=np.float64)
+    return table[0] + np.tensordot(np.asarray(coefficient_change, dtype=np.float64), table[1:], axes=1)
+
+
+def frame_texture_offsets(
+    offsets: npt.ArrayLike | None, face_params: npt.ArrayLike, reference_params: npt.ArrayLike
+) -> npt.NDArray[np.float64] | None:
+    """Per frame of ``face_params`` [T, 12] its offsets [T, 468, 2] from a record's ``offsets`` and
+    ``reference_params`` [12]; None when the record has no offsets."""
+    if offsets is None:
+        return None
+    changes = np.asarray(face_params, dtype=np.float64)[:, :N_COEFFICIENTS]
+    changes = changes - np.asarray(reference_params, dtype=np.float64)[:N_COEFFICIENTS]
+    return np.stack([texture_offset(offsets, change) for change in changes])
+
+
+def fit_texture_offsets(
+    renderer: Renderer,
+    target_meshes: npt.ArrayLike,
+    coefficient_changes: npt.ArrayLike,
+    originals: npt.NDArray[np.uint8],
+    eye_closures: npt.ArrayLike | None = None,
+) -> npt.NDArray[np.float32] | None:
+    """``offsets`` [7, 468, 2] for ``renderer`` (the receiver's, of the record being built) rendering
+    ``target_meshes`` [T, 468, 3] (the meshes the receiver will rebuild) to look like ``originals``
+    [T, S, S, 3]; ``coefficient_changes`` [T, 6] are the frames' expression coefficients minus the
+    reference's. None when the fit does not bring the renders closer to the originals (module docstring)."""
+    meshes = np.asarray(target_meshes, dtype=np.float64)
+    changes = np.asarray(coefficient_changes, dtype=np.float64)
+    n = len(meshes)
+    if n == 0 or len(originals) != n or changes.shape != (n, N_COEFFICIENTS):
+        raise ValueError(
+            f"need T > 0 target meshes, originals and coefficient changes [T, {N_COEFFICIENTS}], got "
+            f"{meshes.shape}, {len(originals)}, {changes.shape}"
+        )
+    closures = np.zeros(n) if eye_closures is None else np.asarray(eye_closures, dtype=np.float64)
+    chosen = np.unique(np.linspace(0, n - 1, min(n, MAX_FRAMES)).round().astype(np.int64))
+    meshes, changes, closures, originals = (
+        meshes[chosen],
+        changes[chosen],
+        closures[chosen],
+        originals[chosen],
+    )
+    n = len(chosen)
+    grays = [cv2.cvtColor(o, cv2.COLOR_RGB2GRAY) for o in originals]
+    flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    design = np.column_stack([np.ones(n), changes])
+    normal = design.T @ design + RIDGE * np.diag([0.0] + [1.0] * N_COEFFICIENTS)
+    offsets = np.zeros(OFFSET_SHAPE)
+    for _ in range(ROUNDS):
+        shifts = np.stack(
+            [
+                _texture_shift(
+                    renderer, flow, meshes[t], grays[t], closures[t], texture_offset(offsets, changes[t])
+                )
+                for t in range(n)
+            ]
+        )
+        offsets += np.linalg.solve(normal, design.T @ shifts.reshape(n, -1)).reshape(OFFSET_SHAPE)
+    plain = _render_error(renderer, meshes, originals, closures, None, changes)
+    fitted = _render_error(renderer, meshes, originals, closures, offsets, changes)
+    return offsets.astype(np.float32) if fitted < plain else None
+
+
+def _texture_shift(
+    renderer: Renderer,
+    flow: cv2.DISOpticalFlow,
+    mesh: npt.NDArray[np.float64],
+    original_gray: npt.NDArray[np.uint8],
+    closure: float,
+    offset: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """How far [468, 2], in reference pixels, each mesh point's texture must move so that the render shows
+    at the point what the original shows there."""
+    rendered = cv2.cvtColor(renderer.render(mesh, closure, offset), cv2.COLOR_RGB2GRAY)
+    field = flow.calc(original_gray, rendered, None)  # original(p) ~ rendered(p + field(p))
+    size = original_gray.shape[0]
+    pixels = np.clip(np.round(mesh[:, :2]).astype(np.int64), 0, size - 1)
+    shift = field[pixels[:, 1], pixels[:, 0]].astype(np.float64)
+    source = renderer.reference_points + offset
+    linear = similarity_2d(source, mesh[:, :2])[:, :2]
+    return shift @ np.linalg.inv(linear).T
+
+
+def _render_error(
+    renderer: Renderer,
+    meshes: npt.NDArray[np.float64],
+    originals: npt.NDArray[np.uint8],
+    closures: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.float64] | None,
+    changes: npt.NDArray[np.float64],
+) -> float:
+    total = 0.0
+    for t, (mesh, original) in enumerate(zip(meshes, originals, strict=True)):
+        offset = None if offsets is None else texture_offset(offsets, changes[t])
+        rendered = renderer.render(mesh, closures[t], offset).astype(np.float32)
+        total += float(np.mean((rendered - original) ** 2))
+    return total / len(meshes)
