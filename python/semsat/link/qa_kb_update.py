@@ -30,7 +30,7 @@ def record() -> IdentityRecord:
         closed_eye_frame=crops[2],
         closed_eye_mesh=rng.normal(128, 40, (468, 3)).astype(np.float32),
         hair_follow=1.0,
-        texture_offsets=rng.normal(0, 1.5, (7, 468, 2)).astype(np.float32),
+        texture_offsets=rng.normal(0, 1.5, (10, 468, 2)).astype(np.float32),
         voice={"median_f0_hz": 120.0, "voice": "kal16"},
     ).validate()
 
@@ -50,9 +50,9 @@ def test_packets_in_any_order_give_the_received_record(record: IdentityRecord) -
     np.testing.assert_allclose(got.closed_eye_mesh, record.closed_eye_mesh, rtol=1e-3)
     assert got.hair_follow == record.hair_follow
     np.testing.assert_array_equal(got.texture_offsets, expected.texture_offsets)
-    step = np.abs(record.texture_offsets).reshape(7, -1).max(axis=1) / 127  # int8 with a scale per row
+    step = np.abs(record.texture_offsets).reshape(10, -1).max(axis=1) / 127  # int8 with a scale per row
     assert (
-        np.abs(got.texture_offsets - record.texture_offsets).reshape(7, -1) <= step[:, None] / 2 + 1e-6
+        np.abs(got.texture_offsets - record.texture_offsets).reshape(10, -1) <= step[:, None] / 2 + 1e-6
     ).all()
     np.testing.assert_allclose(got.reference_mesh, record.reference_mesh, rtol=1e-3)  # float16
     np.testing.assert_array_equal(got.reference_params, record.reference_params)

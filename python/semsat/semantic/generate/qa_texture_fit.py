@@ -8,6 +8,7 @@ from gnuradio.semsat.effect.akd import akd, frame_landmarks
 from gnuradio.semsat.semantic.generate import qa_render_cases as cases
 from gnuradio.semsat.semantic.generate.render import Renderer, render_frames
 from gnuradio.semsat.semantic.generate.texture_fit import (
+    FITTED_PARAMS,
     OFFSET_SHAPE,
     fit_texture_offsets,
     frame_texture_offsets,
@@ -17,7 +18,7 @@ EVERY_THIRD = slice(0, None, 3)
 
 
 def smooth_displacement(mesh: np.ndarray) -> np.ndarray:
-    """Offsets [7, 468, 2]: the lower face's texture 0.8 px right and 1.2 px down, and 1.5 px further down
+    """Offsets [10, 468, 2]: the lower face's texture 0.8 px right and 1.2 px down, and 1.5 px further down
     per unit of the mouth-opening coefficient, rising smoothly from the eyes to the chin."""
     y = mesh[:, 1]
     ramp = np.clip((y - y.mean()) / (y.max() - y.mean()), 0.0, 1.0)
@@ -35,7 +36,7 @@ def test_a_known_texture_displacement_is_recovered():
     renderer = Renderer(c.crops[0], c.face.mesh468[0])
     truth = frame_texture_offsets(smooth_displacement(c.face.mesh468[0]), params, c.face.face_params[0])
     originals = render_frames(c.crops[0], c.face.mesh468[0], meshes, texture_offsets=truth)
-    changes = params[:, :6] - c.face.face_params[0, :6]
+    changes = params[:, FITTED_PARAMS] - c.face.face_params[0, FITTED_PARAMS]
     fitted = fit_texture_offsets(renderer, meshes, changes, originals)
     assert fitted is not None
     got = frame_texture_offsets(fitted, params, c.face.face_params[0])
@@ -50,7 +51,9 @@ def test_renders_of_the_true_meshes_land_closer_to_the_original_landmarks():
     c = cases.case(cases.GRID[1])
     meshes, params = c.face.mesh468, c.face.face_params
     renderer = Renderer(c.crops[0], meshes[0])
-    fitted = fit_texture_offsets(renderer, meshes, params[:, :6] - params[0, :6], c.crops)
+    fitted = fit_texture_offsets(
+        renderer, meshes, params[:, FITTED_PARAMS] - params[0, FITTED_PARAMS], c.crops
+    )
     assert fitted is not None
     offsets = frame_texture_offsets(fitted, params, params[0])
     reference = cases.landmarks(cases.GRID[1])
@@ -67,13 +70,14 @@ def test_nothing_is_kept_when_the_plain_renders_are_exact():
     meshes, params = c.face.mesh468[:12], c.face.face_params[:12]
     originals = render_frames(c.crops[0], c.face.mesh468[0], meshes)
     renderer = Renderer(c.crops[0], c.face.mesh468[0])
-    assert fit_texture_offsets(renderer, meshes, params[:, :6] - params[0, :6], originals) is None
+    changes = params[:, FITTED_PARAMS] - params[0, FITTED_PARAMS]
+    assert fit_texture_offsets(renderer, meshes, changes, originals) is None
 
 
 def test_mismatched_inputs_are_refused():
     c = cases.case(cases.GRID[0])
     renderer = Renderer(c.crops[0], c.face.mesh468[0])
-    with pytest.raises(ValueError, match="coefficient changes"):
-        fit_texture_offsets(renderer, c.face.mesh468[:5], np.zeros((4, 6)), c.crops[:5])
+    with pytest.raises(ValueError, match="parameter changes"):
+        fit_texture_offsets(renderer, c.face.mesh468[:5], np.zeros((4, 9)), c.crops[:5])
     with pytest.raises(ValueError, match="texture offset"):
         renderer.render(c.face.mesh468[1], 0.0, np.full((468, 2), np.nan))

@@ -7,10 +7,11 @@ own mesh is off by as much (dlib's 68 landmarks of the GRID originals and of ren
 differ by 0.78-0.96 px, an mp4 round trip of the originals by 0.32-0.40). The transmitter holds the clip, so
 it renders it as the receiver will, measures with dense optical flow (OpenCV's DIS) where the content at
 each mesh point of the original lies in the render, takes that shift back into the reference frame, and
-fits it per point as a constant plus a linear function of the expression coefficients' change from the
-reference (ridge regression over up to ``MAX_FRAMES`` frames; a few rounds, each rendering with the last
+fits it per point as a constant plus a linear function of the change from the reference of the expression
+coefficients and the head rotation (the face oval's points are a silhouette: they slide over the skin as the
+head turns) (ridge regression over up to ``MAX_FRAMES`` frames; a few rounds, each rendering with the last
 fit). The record carries the
-result ``offsets`` [1 + 6, 468, 2] (pixels; pixels per unit coefficient): the receiver samples the
+result ``offsets`` [1 + 9, 468, 2] (pixels; pixels per unit of each parameter): the receiver samples the
 reference at mesh + offset (``texture_offset``). A fit whose renders are not closer to the originals (mean
 squared error) than the plain mesh's is dropped.
 """
@@ -21,22 +22,23 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ..extract.expression_model import N_COEFFICIENTS
 from .mesh_topology import N_MESH
 from .render import Renderer
 from .render_warp import similarity_2d
 
-OFFSET_SHAPE = (1 + N_COEFFICIENTS, N_MESH, 2)
+FITTED_PARAMS = slice(0, 9)  # the 6 expression coefficients and pitch, yaw, roll (face parameters 0-8)
+N_FITTED = FITTED_PARAMS.stop
+OFFSET_SHAPE = (1 + N_FITTED, N_MESH, 2)
 ROUNDS = 3  # the third round moves the points by < 0.1 px on the GRID clips
 MAX_FRAMES = 100  # longer clips are fitted on this many evenly spaced frames (the fit costs ~50 ms a frame)
-RIDGE = 0.03  # on the coefficient changes (a clip spans ~0.5-2 units); the constant is not penalised
+RIDGE = 0.03  # on the parameter changes (coefficients span ~0.5-2 units a clip); the constant is free
 
 
-def texture_offset(offsets: npt.ArrayLike, coefficient_change: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """The offsets [468, 2] of one frame whose expression coefficients differ from the reference's by
-    ``coefficient_change`` [6]."""
+def texture_offset(offsets: npt.ArrayLike, parameter_change: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """The offsets [468, 2] of one frame whose fitted parameters (``FITTED_PARAMS``) differ from the
+    reference's by ``parameter_change`` [9]."""
     table = np.asarray(offsets, dtype=np.float64)
-    return table[0] + np.tensordot(np.asarray(coefficient_change, dtype=np.float64), table[1:], axes=1)
+    return table[0] + np.tensordot(np.asarray(parameter_change, dtype=np.float64), table[1:], axes=1)
 
 
 def frame_texture_offsets(
@@ -46,28 +48,28 @@ def frame_texture_offsets(
     ``reference_params`` [12]; None when the record has no offsets."""
     if offsets is None:
         return None
-    changes = np.asarray(face_params, dtype=np.float64)[:, :N_COEFFICIENTS]
-    changes = changes - np.asarray(reference_params, dtype=np.float64)[:N_COEFFICIENTS]
+    changes = np.asarray(face_params, dtype=np.float64)[:, FITTED_PARAMS]
+    changes = changes - np.asarray(reference_params, dtype=np.float64)[FITTED_PARAMS]
     return np.stack([texture_offset(offsets, change) for change in changes])
 
 
 def fit_texture_offsets(
     renderer: Renderer,
     target_meshes: npt.ArrayLike,
-    coefficient_changes: npt.ArrayLike,
+    parameter_changes: npt.ArrayLike,
     originals: npt.NDArray[np.uint8],
     eye_closures: npt.ArrayLike | None = None,
 ) -> npt.NDArray[np.float32] | None:
-    """``offsets`` [7, 468, 2] for ``renderer`` (the receiver's, of the record being built) rendering
+    """``offsets`` [10, 468, 2] for ``renderer`` (the receiver's, of the record being built) rendering
     ``target_meshes`` [T, 468, 3] (the meshes the receiver will rebuild) to look like ``originals``
-    [T, S, S, 3]; ``coefficient_changes`` [T, 6] are the frames' expression coefficients minus the
-    reference's. None when the fit does not bring the renders closer to the originals (module docstring)."""
+    [T, S, S, 3]; ``parameter_changes`` [T, 9] are the frames' ``FITTED_PARAMS`` minus the reference's.
+    None when the fit does not bring the renders closer to the originals (module docstring)."""
     meshes = np.asarray(target_meshes, dtype=np.float64)
-    changes = np.asarray(coefficient_changes, dtype=np.float64)
+    changes = np.asarray(parameter_changes, dtype=np.float64)
     n = len(meshes)
-    if n == 0 or len(originals) != n or changes.shape != (n, N_COEFFICIENTS):
+    if n == 0 or len(originals) != n or changes.shape != (n, N_FITTED):
         raise ValueError(
-            f"need T > 0 target meshes, originals and coefficient changes [T, {N_COEFFICIENTS}], got "
+            f"need T > 0 target meshes, originals and parameter changes [T, {N_FITTED}], got "
             f"{meshes.shape}, {len(originals)}, {changes.shape}"
         )
     closures = np.zeros(n) if eye_closures is None else np.asarray(eye_closures, dtype=np.float64)
@@ -82,7 +84,7 @@ def fit_texture_offsets(
     grays = [cv2.cvtColor(o, cv2.COLOR_RGB2GRAY) for o in originals]
     flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
     design = np.column_stack([np.ones(n), changes])
-    normal = design.T @ design + RIDGE * np.diag([0.0] + [1.0] * N_COEFFICIENTS)
+    normal = design.T @ design + RIDGE * np.diag([0.0] + [1.0] * N_FITTED)
     offsets = np.zeros(OFFSET_SHAPE)
     for _ in range(ROUNDS):
         shifts = np.stack(

@@ -33,7 +33,7 @@ def make_record(speaker: str = "V3", seed: int = 0, open_mouth: bool = True) -> 
         closed_eye_frame=frame() if open_mouth else None,
         closed_eye_mesh=mesh() if open_mouth else None,
         hair_follow=1.0 if open_mouth else None,
-        texture_offsets=rng.normal(0, 1, (7, 468, 2)).astype(np.float32) if open_mouth else None,
+        texture_offsets=rng.normal(0, 1, (10, 468, 2)).astype(np.float32) if open_mouth else None,
         voice={"median_f0_hz": 118.5, "rate_phones_per_s": 11.2, "envelope": [0.1, -0.2]},
     )
 

@@ -22,7 +22,7 @@ FRAME_SHAPE = (256, 256, 3)
 MESH_SHAPE = (468, 3)
 PARAMS_SHAPE = (12,)
 EMBEDDING_SHAPE = (128,)
-TEXTURE_OFFSETS_SHAPE = (7, 468, 2)
+TEXTURE_OFFSETS_SHAPE = (10, 468, 2)
 OPTIONAL_PAIRS = ("open_mouth", "closed_eye")  # each an optional (frame, mesh) pair
 
 
@@ -42,7 +42,7 @@ class IdentityRecord:
     closed_eye_frame: npt.NDArray[np.uint8] | None = None  # [256, 256, 3] RGB
     closed_eye_mesh: npt.NDArray[np.float32] | None = None  # [468, 3]
     hair_follow: float | None = None  # in [0, 1]; generate/mesh_topology.py
-    texture_offsets: npt.NDArray[np.float32] | None = None  # [7, 468, 2]; generate/texture_fit.py
+    texture_offsets: npt.NDArray[np.float32] | None = None  # [10, 468, 2]; generate/texture_fit.py
     voice: dict[str, Any] | None = None
     version: int = 0  # 0 until stored
     updated_at: float = 0.0

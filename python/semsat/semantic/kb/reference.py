@@ -23,10 +23,10 @@ from ..extract.eyelids import eyelid_opening
 from ..features import ClipFeatures
 from ..generate.eyes import eye_closure, select_closed_eye_frame
 from ..generate.hair_follow import choose_hair_follow
-from ..generate.mesh_from_params import EXPRESSION, MeshModel
+from ..generate.mesh_from_params import MeshModel
 from ..generate.mouth import select_open_mouth_frame
 from ..generate.render import Renderer
-from ..generate.texture_fit import fit_texture_offsets
+from ..generate.texture_fit import FITTED_PARAMS, fit_texture_offsets
 from .record import FRAME_SHAPE, IdentityRecord
 
 OPEN_MOUTH_MARGIN = 0.1
@@ -63,7 +63,7 @@ def renderer_assets(
         frames[reference], meshes[reference], targets, frames, open_mouth, closed_eyes, closures
     )
     renderer = Renderer(frames[reference], meshes[reference], open_mouth, closed_eyes, hair)
-    changes = face_params[:, EXPRESSION] - face_params[reference, EXPRESSION]
+    changes = face_params[:, FITTED_PARAMS] - face_params[reference, FITTED_PARAMS]
     texture = fit_texture_offsets(renderer, targets, changes, frames, closures)
     return RendererAssets(mouth, eyes, hair, texture)
 

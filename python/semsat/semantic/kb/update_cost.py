@@ -5,7 +5,7 @@ the open-mouth and closed-eye frames when there are. JPEG decodes everywhere, is
 face crop costs ~10-20 kB at ~38-42 dB PSNR; WebP would save some bytes but AVIF is not in this OpenCV build.
 Side information travels beside the images: the 12 reference parameters (float32), the meshes and the
 identity embedding as float16, the hair-follow share (float32), the texture offsets as int8 with one
-float32 scale per row (``encode_offsets``: 6,580 bytes, steps of at most 1/127 of a row's largest offset),
+float32 scale per row (``encode_offsets``: 9,400 bytes, steps of at most 1/127 of a row's largest offset),
 the voice profile as compact UTF-8 JSON and the speaker handle.
 
 The digital path (DESIGN.md: LDPC + Gray QAM behind a BPSK PL header) adds an update header of
@@ -64,7 +64,7 @@ def decode_jpeg(data: bytes) -> npt.NDArray[np.uint8]:
 
 
 def encode_offsets(offsets: npt.NDArray[np.float32]) -> bytes:
-    """Texture offsets [7, 468, 2] as one float32 scale per row, then int8 values (row / scale)."""
+    """Texture offsets [10, 468, 2] as one float32 scale per row, then int8 values (row / scale)."""
     rows = np.asarray(offsets, dtype=np.float32).reshape(TEXTURE_OFFSETS_SHAPE[0], -1)
     scales = np.maximum(np.abs(rows).max(axis=1), np.finfo(np.float32).tiny) / 127
     values = np.round(rows / scales[:, None]).astype(np.int8)
