@@ -8,12 +8,14 @@ differ by 0.78-0.96 px, an mp4 round trip of the originals by 0.32-0.40). The tr
 it renders it as the receiver will, measures with dense optical flow (OpenCV's DIS) where the content at
 each mesh point of the original lies in the render, takes that shift back into the reference frame, and
 fits it per point as a constant plus a linear function of the change from the reference of the expression
-coefficients and the head rotation (the face oval's points are a silhouette: they slide over the skin as the
-head turns) (ridge regression over up to ``MAX_FRAMES`` frames; a few rounds, each rendering with the last
-fit). The record carries the
-result ``offsets`` [1 + 9, 468, 2] (pixels; pixels per unit of each parameter): the receiver samples the
-reference at mesh + offset (``texture_offset``). A fit whose renders are not closer to the originals (mean
-squared error) than the plain mesh's is dropped.
+coefficients and the head rotation (the face oval's points are a silhouette: they slide over the skin as
+the head turns): ridge regression over up to ``MAX_FRAMES`` frames, a few rounds, each rendering with the
+last fit. The record carries the result ``offsets`` [1 + 9, 468, 2] (pixels; pixels per unit of each
+parameter): the receiver samples the reference at mesh + offset (``texture_offset``). Offsets and measured
+shifts are bounded by ``MAX_OFFSET_PX``: the table corrects where the mesh misplaces the texture by a few
+pixels; beyond that it would be extrapolating (a record reused for another clip's poses) or following a
+flow failure. A fit whose renders are not closer to the originals (mean squared error) than the plain
+mesh's is dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ N_FITTED = FITTED_PARAMS.stop
 OFFSET_SHAPE = (1 + N_FITTED, N_MESH, 2)
 ROUNDS = 3  # the third round moves the points by < 0.1 px on the GRID clips
 MAX_FRAMES = 100  # longer clips are fitted on this many evenly spaced frames (the fit costs ~50 ms a frame)
+MAX_OFFSET_PX = 4.0  # per point and frame, in the fit's measured shifts and in what the renderer applies
 RIDGE = 0.03  # on the parameter changes (coefficients span ~0.5-2 units a clip); the constant is free
 
 
@@ -38,7 +41,8 @@ def texture_offset(offsets: npt.ArrayLike, parameter_change: npt.ArrayLike) -> n
     """The offsets [468, 2] of one frame whose fitted parameters (``FITTED_PARAMS``) differ from the
     reference's by ``parameter_change`` [9]."""
     table = np.asarray(offsets, dtype=np.float64)
-    return table[0] + np.tensordot(np.asarray(parameter_change, dtype=np.float64), table[1:], axes=1)
+    offset = table[0] + np.tensordot(np.asarray(parameter_change, dtype=np.float64), table[1:], axes=1)
+    return np.clip(offset, -MAX_OFFSET_PX, MAX_OFFSET_PX)
 
 
 def frame_texture_offsets(
@@ -118,7 +122,7 @@ def _texture_shift(
     shift = field[pixels[:, 1], pixels[:, 0]].astype(np.float64)
     source = renderer.reference_points + offset
     linear = similarity_2d(source, mesh[:, :2])[:, :2]
-    return shift @ np.linalg.inv(linear).T
+    return np.clip(shift @ np.linalg.inv(linear).T, -MAX_OFFSET_PX, MAX_OFFSET_PX)
 
 
 def _render_error(
