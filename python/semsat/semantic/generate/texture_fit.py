@@ -90,19 +90,24 @@ def fit_texture_offsets(
     design = np.column_stack([np.ones(n), changes])
     normal = design.T @ design + RIDGE * np.diag([0.0] + [1.0] * N_FITTED)
     offsets = np.zeros(OFFSET_SHAPE)
-    for _ in range(ROUNDS):
-        shifts = np.stack(
-            [
-                _texture_shift(
-                    renderer, flow, meshes[t], grays[t], closures[t], texture_offset(offsets, changes[t])
-                )
-                for t in range(n)
-            ]
-        )
-        offsets += np.linalg.solve(normal, design.T @ shifts.reshape(n, -1)).reshape(OFFSET_SHAPE)
-    plain = _render_error(renderer, meshes, originals, closures, None, changes)
-    fitted = _render_error(renderer, meshes, originals, closures, offsets, changes)
-    return offsets.astype(np.float32) if fitted < plain else None
+    plain_errors = []
+    for round_ in range(ROUNDS):
+        shifts = []
+        for t in range(n):
+            offset = texture_offset(offsets, changes[t])
+            rendered = renderer.render(meshes[t], closures[t], offset)
+            if round_ == 0:  # the table is still zero: these are the plain mesh's renders
+                plain_errors.append(_squared_error(rendered, originals[t]))
+            shifts.append(_texture_shift(renderer, flow, meshes[t], grays[t], rendered, offset))
+        update = np.linalg.solve(normal, design.T @ np.stack(shifts).reshape(n, -1))
+        offsets += update.reshape(OFFSET_SHAPE)
+    fitted = np.mean(
+        [
+            _squared_error(renderer.render(mesh, closure, texture_offset(offsets, change)), original)
+            for mesh, closure, change, original in zip(meshes, closures, changes, originals, strict=True)
+        ]
+    )
+    return offsets.astype(np.float32) if fitted < np.mean(plain_errors) else None
 
 
 def _texture_shift(
@@ -110,13 +115,14 @@ def _texture_shift(
     flow: cv2.DISOpticalFlow,
     mesh: npt.NDArray[np.float64],
     original_gray: npt.NDArray[np.uint8],
-    closure: float,
+    rendered: npt.NDArray[np.uint8],
     offset: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """How far [468, 2], in reference pixels, each mesh point's texture must move so that the render shows
-    at the point what the original shows there."""
-    rendered = cv2.cvtColor(renderer.render(mesh, closure, offset), cv2.COLOR_RGB2GRAY)
-    field = flow.calc(original_gray, rendered, None)  # original(p) ~ rendered(p + field(p))
+    """How far [468, 2], in reference pixels, each mesh point's texture must move so that ``rendered`` (the
+    render with ``offset``) shows at the point what the original shows there."""
+    field = flow.calc(
+        original_gray, cv2.cvtColor(rendered, cv2.COLOR_RGB2GRAY), None
+    )  # original(p) ~ rendered(p + field(p))
     size = original_gray.shape[0]
     pixels = np.clip(np.round(mesh[:, :2]).astype(np.int64), 0, size - 1)
     shift = field[pixels[:, 1], pixels[:, 0]].astype(np.float64)
@@ -125,17 +131,5 @@ def _texture_shift(
     return np.clip(shift @ np.linalg.inv(linear).T, -MAX_OFFSET_PX, MAX_OFFSET_PX)
 
 
-def _render_error(
-    renderer: Renderer,
-    meshes: npt.NDArray[np.float64],
-    originals: npt.NDArray[np.uint8],
-    closures: npt.NDArray[np.float64],
-    offsets: npt.NDArray[np.float64] | None,
-    changes: npt.NDArray[np.float64],
-) -> float:
-    total = 0.0
-    for t, (mesh, original) in enumerate(zip(meshes, originals, strict=True)):
-        offset = None if offsets is None else texture_offset(offsets, changes[t])
-        rendered = renderer.render(mesh, closures[t], offset).astype(np.float32)
-        total += float(np.mean((rendered - original) ** 2))
-    return total / len(meshes)
+def _squared_error(rendered: npt.NDArray[np.uint8], original: npt.NDArray[np.uint8]) -> float:
+    return float(np.mean((rendered.astype(np.float32) - original) ** 2))

@@ -24,6 +24,7 @@ PARAMS_SHAPE = (12,)
 EMBEDDING_SHAPE = (128,)
 TEXTURE_OFFSETS_SHAPE = (10, 468, 2)
 OPTIONAL_PAIRS = ("open_mouth", "closed_eye")  # each an optional (frame, mesh) pair
+OPTIONAL_ARRAYS = ("texture_offsets",)
 
 
 class RecordError(ValueError):
@@ -71,7 +72,7 @@ def _problems(record: IdentityRecord) -> list[str]:
         ("texture_offsets", record.texture_offsets, TEXTURE_OFFSETS_SHAPE, np.float32),
     ]
     for name, value, shape, dtype in arrays:
-        if value is None and (name.startswith(OPTIONAL_PAIRS) or name == "texture_offsets"):
+        if value is None and (name.startswith(OPTIONAL_PAIRS) or name in OPTIONAL_ARRAYS):
             continue
         if not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != dtype:
             got = (

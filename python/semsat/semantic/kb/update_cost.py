@@ -30,6 +30,8 @@ JPEG_QUALITY = 85
 HEADER_BYTES = 16
 CRC_BYTES = 4
 BITS_PER_SYMBOL = {"qpsk": 2, "16qam": 4, "64qam": 6}
+_OFFSET_ROWS = TEXTURE_OFFSETS_SHAPE[0]
+OFFSETS_BYTES = _OFFSET_ROWS * 4 + int(np.prod(TEXTURE_OFFSETS_SHAPE))  # float32 scales, then int8 values
 
 
 @dataclass(frozen=True)
@@ -65,18 +67,17 @@ def decode_jpeg(data: bytes) -> npt.NDArray[np.uint8]:
 
 def encode_offsets(offsets: npt.NDArray[np.float32]) -> bytes:
     """Texture offsets [10, 468, 2] as one float32 scale per row, then int8 values (row / scale)."""
-    rows = np.asarray(offsets, dtype=np.float32).reshape(TEXTURE_OFFSETS_SHAPE[0], -1)
+    rows = np.asarray(offsets, dtype=np.float32).reshape(_OFFSET_ROWS, -1)
     scales = np.maximum(np.abs(rows).max(axis=1), np.finfo(np.float32).tiny) / 127
     values = np.round(rows / scales[:, None]).astype(np.int8)
     return scales.astype("<f4").tobytes() + values.tobytes()
 
 
 def decode_offsets(data: bytes) -> npt.NDArray[np.float32]:
-    n_rows = TEXTURE_OFFSETS_SHAPE[0]
-    if len(data) != n_rows * 4 + int(np.prod(TEXTURE_OFFSETS_SHAPE)):
+    if len(data) != OFFSETS_BYTES:
         raise ValueError(f"texture offsets of {TEXTURE_OFFSETS_SHAPE} cannot be {len(data)} bytes")
-    scales = np.frombuffer(data[: n_rows * 4], "<f4")
-    values = np.frombuffer(data[n_rows * 4 :], np.int8).reshape(n_rows, -1)
+    scales = np.frombuffer(data[: _OFFSET_ROWS * 4], "<f4")
+    values = np.frombuffer(data[_OFFSET_ROWS * 4 :], np.int8).reshape(_OFFSET_ROWS, -1)
     return (values * scales[:, None]).reshape(TEXTURE_OFFSETS_SHAPE).astype(np.float32)
 
 
@@ -125,7 +126,7 @@ def _side_bytes(record: IdentityRecord) -> int:
         + sum(mesh.astype(np.float16).nbytes for mesh in meshes)
         + record.embedding.astype(np.float16).nbytes
         + (0 if record.hair_follow is None else np.float32().nbytes)
-        + (0 if record.texture_offsets is None else len(encode_offsets(record.texture_offsets)))
+        + (0 if record.texture_offsets is None else OFFSETS_BYTES)
         + len(voice)
         + len(record.speaker.encode())
     )
